@@ -1,0 +1,6 @@
+/**
+ * backend — see README.md.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * callbacks — see README.md.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * data — see README.md.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * io — see README.md.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,16 @@
+/**
+ * The one entry the notebooks import (`import { … } from "@lib"`).
+ *
+ * - `backend/`  choose and report the tfjs backend (WebGPU, WASM, CPU).
+ * - `callbacks/` Keras-parity training callbacks.
+ * - `data/`     seeded loaders for the data sets the lessons use.
+ * - `display/`  figures, tables and outputs that survive headless runs.
+ * - `io/`       saving and loading models on the local file system.
+ *
+ * @module
+ */
+export * from "./backend/mod.ts";
+export * from "./callbacks/mod.ts";
+export * from "./data/mod.ts";
+export * from "./display/mod.ts";
+export * from "./io/mod.ts";
