@@ -16,12 +16,13 @@
 /** A Jupyter MIME bundle: MIME type → content. */
 export type MimeBundle = Record<string, unknown>;
 
+/** The symbol Deno's kernel looks up to show an object: `Symbol.for("Jupyter.display")`. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
 /** Objects that know how to show themselves in a notebook (the protocol Deno's kernel uses). */
 export interface Displayable {
-  [Symbol.for("Jupyter.display")](): MimeBundle;
+  [JUPYTER_DISPLAY](): MimeBundle;
 }
-
-const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
 
 /**
  * Whether this code runs inside Deno's Jupyter kernel.
