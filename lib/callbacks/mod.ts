@@ -1,6 +1,12 @@
 /**
- * callbacks — see README.md.
+ * Keras-parity training callbacks for `model.fit(..., { callbacks })`.
+ *
+ * Each is a `tf.Callback`, so it goes into the same list as tfjs's own. Tip: when a
+ * list mixes these with plain hook objects (`{ onEpochEnd() {…} }`), put one of these
+ * first — tfjs wraps the whole list as plain objects when the first item is one.
  *
  * @module
  */
-export {};
+export { Monitor, monitorDirection, type MonitorMode, type MonitorOptions } from "./monitor.ts";
+export { EarlyStopping, earlyStopping, type EarlyStoppingOptions } from "./early_stopping.ts";
+export { type Logs, TrainingCallback } from "./_base.ts";
