@@ -5,7 +5,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { resolveLogs, say, TrainingCallback, type UnresolvedLogs } from "./_base.ts";
+import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { say } from "./_log.ts";
 import { Monitor, type MonitorOptions } from "./monitor.ts";
 
 /** Options of {@linkcode earlyStopping}. */
@@ -78,12 +79,13 @@ export class EarlyStopping extends TrainingCallback {
   }
 
   /** Resets the state so the instance can be reused by another `fit`. */
-  override async onTrainBegin(_logs?: UnresolvedLogs): Promise<void> {
+  override onTrainBegin(_logs?: UnresolvedLogs): Promise<void> {
     this.dispose();
     this.monitor.reset();
     this.wait = 0;
     this.stoppedEpoch = undefined;
     this.bestEpoch = undefined;
+    return Promise.resolve();
   }
 
   /** Compares the epoch's value with the best and stops after `patience` misses. */

@@ -9,4 +9,9 @@
  */
 export { Monitor, monitorDirection, type MonitorMode, type MonitorOptions } from "./monitor.ts";
 export { EarlyStopping, earlyStopping, type EarlyStoppingOptions } from "./early_stopping.ts";
-export { type Logs, TrainingCallback } from "./_base.ts";
+export {
+  type Logs,
+  resolveLogs,
+  TrainingCallback,
+  type UnresolvedLogs,
+} from "./training_callback.ts";

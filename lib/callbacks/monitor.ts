@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type Logs, warn } from "./_base.ts";
+import type { Logs } from "./training_callback.ts";
+import { warn } from "./_log.ts";
 
 /** Which way a monitored quantity should move: `"auto"` infers it from the name. */
 export type MonitorMode = "auto" | "min" | "max";

@@ -77,3 +77,19 @@ export async function drive(
 export function series(key: string, values: number[]): Array<Record<string, number>> {
   return values.map((v) => ({ [key]: v }));
 }
+
+/** Run `fn` with `console.warn` captured; returns the warnings. */
+export async function captureWarnings(fn: () => unknown): Promise<string[]> {
+  const warnings: string[] = [];
+  // deno-lint-ignore no-console
+  const original = console.warn;
+  // deno-lint-ignore no-console
+  console.warn = (msg: string) => warnings.push(msg);
+  try {
+    await fn();
+  } finally {
+    // deno-lint-ignore no-console
+    console.warn = original;
+  }
+  return warnings;
+}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { EarlyStopping, earlyStopping } from "../../lib/callbacks/early_stopping.ts";
-import { drive, FakeModel, series } from "./_fake_model.ts";
+import { captureWarnings, drive, FakeModel, series } from "./_fake_model.ts";
 import { fixture, linearModel } from "./_fit_fixture.ts";
 
 await tf.setBackend("cpu");
@@ -139,15 +139,10 @@ Deno.test("earlyStopping() is reusable: state resets on train begin", async () =
 Deno.test("earlyStopping() missing monitor: warns with available keys and never stops", async () => {
   const model = new FakeModel();
   const cb = earlyStopping({ monitor: "val_loss", patience: 0 });
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (msg: string) => warnings.push(msg);
-  try {
+  const warnings = await captureWarnings(async () => {
     const { epochsRun } = await drive(cb, model, series("loss", [1, 2, 3]));
     assert.equal(epochsRun, 3);
-  } finally {
-    console.warn = original;
-  }
+  });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /earlyStopping: monitored key "val_loss".*available keys: loss/);
   model.dispose();

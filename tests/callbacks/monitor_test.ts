@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Monitor, monitorDirection } from "../../lib/callbacks/monitor.ts";
+import { captureWarnings } from "./_fake_model.ts";
 
 Deno.test("monitorDirection() auto: losses and val_ losses minimise", () => {
   for (const key of ["loss", "val_loss", "mse", "val_meanSquaredError", "binaryCrossentropy"]) {
@@ -53,17 +54,12 @@ Deno.test("Monitor.beatsBaseline() uses the baseline when one is set", () => {
   assert.equal(new Monitor({ monitor: "val_loss" }).beatsBaseline(99), true);
 });
 
-Deno.test("Monitor.read() warns once, listing available keys, when the key is missing", () => {
+Deno.test("Monitor.read() warns once, listing available keys, when the key is missing", async () => {
   const m = new Monitor({ monitor: "val_loss" }, "val_loss", "earlyStopping");
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (msg: string) => warnings.push(msg);
-  try {
+  const warnings = await captureWarnings(() => {
     assert.equal(m.read({ loss: 1, acc: 0.5 }), undefined);
     assert.equal(m.read({ loss: 1, acc: 0.5 }), undefined);
-  } finally {
-    console.warn = original;
-  }
+  });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /"val_loss" is not in the logs; available keys: loss, acc/);
   assert.match(warnings[0], /validationData/);

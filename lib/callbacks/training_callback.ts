@@ -1,11 +1,9 @@
 /**
- * Private plumbing shared by the callbacks in this folder: log resolution, the base
- * class that accepts test doubles as models, and epoch-completeness tracking.
+ * The base class of the callbacks in `lib/callbacks` and the log helper they share.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { display } from "../display/output.ts";
 
 /** Epoch or batch logs after every scalar tensor has been read into a number. */
 export type Logs = Record<string, number>;
@@ -22,6 +20,13 @@ type ContainerLike = Parameters<tf.Callback["setModel"]>[0];
  *
  * @param logs Logs from a tfjs hook; `undefined` gives `{}`.
  * @returns The same object, now holding only numbers.
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { resolveLogs } from "@lib/callbacks/training_callback.ts";
+ * const logs = await resolveLogs({ loss: tf.scalar(0.5), acc: 0.75 });
+ * console.log(logs); // { loss: 0.5, acc: 0.75 }
+ * ```
  */
 export async function resolveLogs(logs?: UnresolvedLogs | Logs): Promise<Logs> {
   if (logs === undefined || logs === null) return {};
@@ -39,17 +44,6 @@ export async function resolveLogs(logs?: UnresolvedLogs | Logs): Promise<Logs> {
   return logs as Logs;
 }
 
-/** Print a status line: a notebook output in a kernel, stdout otherwise. */
-export async function say(message: string): Promise<void> {
-  await display({ "text/plain": message });
-}
-
-/** Print a warning on stderr (lint-approved single place). */
-export function warn(message: string): void {
-  // deno-lint-ignore no-console
-  console.warn(message);
-}
-
 /**
  * Base class of the callbacks in `lib/callbacks`: a `tf.Callback` (so `model.fit`
  * accepts it next to tfjs's own) that
@@ -61,6 +55,17 @@ export function warn(message: string): void {
  *   TrainingCallback.epochCompleted}).
  *
  * Subclasses that override `onEpochBegin` or `onBatchEnd` call `super` first.
+ *
+ * @example
+ * ```ts
+ * import { type Logs, resolveLogs, TrainingCallback } from "@lib/callbacks/training_callback.ts";
+ * class PrintLoss extends TrainingCallback {
+ *   override async onEpochEnd(epoch: number, logs?: Logs) {
+ *     const resolved = await resolveLogs(logs);
+ *     if (this.epochCompleted()) console.log(epoch, resolved.loss);
+ *   }
+ * }
+ * ```
  */
 export abstract class TrainingCallback extends tf.Callback {
   /** Batches finished in the current epoch. */
@@ -72,13 +77,15 @@ export abstract class TrainingCallback extends tf.Callback {
   }
 
   /** Resets the batch count. */
-  override async onEpochBegin(_epoch: number, _logs?: UnresolvedLogs): Promise<void> {
+  override onEpochBegin(_epoch: number, _logs?: UnresolvedLogs): Promise<void> {
     this.batchesThisEpoch = 0;
+    return Promise.resolve();
   }
 
   /** Counts the batch. */
-  override async onBatchEnd(_batch: number, _logs?: UnresolvedLogs): Promise<void> {
+  override onBatchEnd(_batch: number, _logs?: UnresolvedLogs): Promise<void> {
     this.batchesThisEpoch += 1;
+    return Promise.resolve();
   }
 
   /** Batches per epoch from `fit`'s params, or `undefined` when tfjs does not know. */
