@@ -1,0 +1,304 @@
+/**
+ * Starting tfjs's WebAssembly module in Deno — single-threaded SIMD, or threaded SIMD
+ * with real Deno workers — without editing anything in `node_modules`.
+ *
+ * Why this exists: Deno defines `process`, so the Emscripten glue inside
+ * `@tensorflow/tfjs-backend-wasm` takes its Node.js path. On that path the threaded
+ * build hands `node:worker_threads` a blob URL that Deno rejects, expects a synchronous
+ * `importScripts` in each worker, and counts cores with `os.cpus()` (tfjs then caps the
+ * pool at half of them). Here the glue's own source is evaluated once more in a scope
+ * where the Node.js globals are hidden, `Worker` is a small shim over
+ * `node:worker_threads` (module workers, `unref`'d so scripts can exit), and
+ * `navigator.hardwareConcurrency` reports what the requested thread count needs.
+ *
+ * Private to `lib/backend`.
+ *
+ * @module
+ */
+import { Worker as NodeWorker } from "node:worker_threads";
+import threadedGlue from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js";
+import plainGlue, {
+  type BackendWasmModule,
+} from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js";
+import { wasmWorkerContents } from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js";
+
+/** Which of the package's three binaries. */
+export type WasmFlavor = "threaded-simd" | "simd" | "plain";
+
+/** File name of each binary inside the package's `dist/` folder. */
+export const WASM_FILES: Readonly<Record<WasmFlavor, string>> = {
+  "threaded-simd": "tfjs-backend-wasm-threaded-simd.wasm",
+  "simd": "tfjs-backend-wasm-simd.wasm",
+  "plain": "tfjs-backend-wasm.wasm",
+};
+
+/** A started WASM module and what was started. */
+export interface WasmRuntime {
+  module: BackendWasmModule;
+  flavor: WasmFlavor;
+  /** Threads the module was built for (1 unless `threaded-simd`). */
+  threads: number;
+  /** Where the binary was read from. */
+  binaryUrl: string;
+  /** Terminates the pthread workers (idempotent). */
+  terminate(): void;
+}
+
+/** Options of {@linkcode startWasmRuntime}. */
+export interface StartWasmOptions {
+  flavor: WasmFlavor;
+  threads: number;
+  /** Folder URL holding the `.wasm` files (with trailing slash). */
+  wasmDir: string;
+  /** Milliseconds to wait for the pthread workers to boot. */
+  bootTimeoutMs: number;
+}
+
+/** The folder of the installed package's `.wasm` files, as a URL with trailing slash. */
+export function defaultWasmDir(): string {
+  return new URL("./", import.meta.resolve("@tensorflow/tfjs-backend-wasm")).href;
+}
+
+/** Whether this runtime validates a WebAssembly SIMD module (from wasm-feature-detect). */
+export function simdSupported(): boolean {
+  try {
+    return WebAssembly.validate(
+      new Uint8Array([
+        0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15,
+        26, 11,
+      ]),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Whether shared memory and threads are available (SharedArrayBuffer + atomics). */
+export function threadsSupported(): boolean {
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return typeof SharedArrayBuffer === "function" && typeof Atomics.wait === "function";
+  } catch {
+    return false;
+  }
+}
+
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
+
+async function readBinary(url: string): Promise<Uint8Array> {
+  try {
+    if (url.startsWith("file:")) return await Deno.readFile(new URL(url));
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Cannot load the WASM binary ${url}: ${reason}. ` +
+        `Install the npm dependencies (\`deno install\`) so that @tensorflow/tfjs-backend-wasm ` +
+        `is present, grant --allow-read to its folder, or pass \`wasmDir\` pointing at a folder ` +
+        `that holds ${Object.values(WASM_FILES).join(", ")}.`,
+    );
+  }
+}
+
+function compile(url: string): Promise<WebAssembly.Module> {
+  let module = compiled.get(url);
+  if (!module) {
+    module = readBinary(url).then((bytes) => WebAssembly.compile(bytes));
+    compiled.set(url, module);
+    module.catch(() => compiled.delete(url));
+  }
+  return module;
+}
+
+type Factory = (config: Record<string, unknown>) => Promise<BackendWasmModule>;
+
+/**
+ * The glue's factory evaluated with Node.js globals hidden and `Worker` / `navigator`
+ * replaced, so Emscripten takes its plain (non-Node) path.
+ */
+function evaluateFactory(
+  source: string,
+  worker: unknown,
+  hardwareConcurrency: number,
+): Factory {
+  const make = new Function(
+    "process",
+    "require",
+    "__filename",
+    "__dirname",
+    "global",
+    "window",
+    "importScripts",
+    "_scriptDir",
+    "Worker",
+    "navigator",
+    `return (${source});`,
+  );
+  return make(
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    worker,
+    { hardwareConcurrency },
+  ) as Factory;
+}
+
+/** Bookkeeping shared by the worker shims of one runtime. */
+interface PoolState {
+  workers: Set<NodeWorker>;
+  loaded: number;
+  bootError?: string;
+  onChange: () => void;
+}
+
+/**
+ * A `Worker` class with the web API Emscripten's pthread code uses (`onmessage`,
+ * `onerror`, `postMessage`, `terminate`), running our module boot script through
+ * `node:worker_threads` so the worker can be `unref`'d.
+ */
+function workerShim(pool: PoolState, factorySource: string): unknown {
+  const bootUrl = new URL("./_wasm_pthread_worker.ts", import.meta.url);
+  return class DenoPthreadWorker {
+    onmessage: ((event: { data: unknown }) => void) | null = null;
+    onerror: ((error: unknown) => void) | null = null;
+    #worker: NodeWorker;
+    constructor(_scriptUrl: string) {
+      this.#worker = new NodeWorker(bootUrl);
+      this.#worker.unref();
+      pool.workers.add(this.#worker);
+      this.#worker.on("message", (data: { cmd?: string; text?: string }) => {
+        if (data?.cmd === "tfjsDenoBootError") {
+          pool.bootError = data.text;
+          pool.onChange();
+          return;
+        }
+        if (data?.cmd === "loaded") {
+          pool.loaded++;
+          pool.onChange();
+        }
+        this.onmessage?.({ data });
+      });
+      this.#worker.on("error", (error: unknown) => {
+        pool.bootError ??= error instanceof Error ? error.message : String(error);
+        pool.onChange();
+        this.onerror?.(error);
+      });
+    }
+    postMessage(message: { cmd?: string }, transfer?: Transferable[]): void {
+      const data = message?.cmd === "load"
+        ? {
+          ...message,
+          urlOrBlob: "deno:tfjs-backend-wasm-threaded-simd.js",
+          factorySource,
+          // As tfjs does before making its blob: the template literal holds raw newlines
+          // inside string literals.
+          workerSource: wasmWorkerContents.replace(/\n/g, "\\n"),
+        }
+        : message;
+      // deno-lint-ignore no-explicit-any
+      this.#worker.postMessage(data, transfer as any);
+    }
+    terminate(): void {
+      pool.workers.delete(this.#worker);
+      void this.#worker.terminate();
+    }
+  };
+}
+
+/**
+ * Start one of tfjs's WASM binaries. For `threaded-simd`, resolves only once every
+ * pthread worker has booted (or rejects after `bootTimeoutMs`), so that creating the
+ * thread pool afterwards cannot block forever.
+ */
+export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmRuntime> {
+  const { flavor, threads, wasmDir, bootTimeoutMs } = options;
+  const binaryUrl = new URL(WASM_FILES[flavor], wasmDir).href;
+  const wasmModule = await compile(binaryUrl);
+  const threaded = flavor === "threaded-simd";
+  const glue = threaded ? threadedGlue : plainGlue;
+  let factorySource = glue.toString();
+  // Emscripten pre-starts 8 workers; start only as many as the pool will use.
+  const poolSize = threaded ? threads : 0;
+  factorySource = factorySource.replace("var pthreadPoolSize=8;", `var pthreadPoolSize=${poolSize};`);
+  const expectedWorkers = factorySource.includes(`var pthreadPoolSize=${poolSize};`) ? poolSize : 8;
+
+  const pool: PoolState = { workers: new Set(), loaded: 0, onChange: () => {} };
+  const worker = threaded ? workerShim(pool, factorySource) : undefined;
+  // tfjs's C++ uses hardwareConcurrency / 2 as the core count and caps threads by it.
+  const factory = evaluateFactory(factorySource, worker, Math.max(2, threads * 2));
+
+  const terminate = () => {
+    for (const w of pool.workers) void w.terminate();
+    pool.workers.clear();
+  };
+  let abortMessage: string | undefined;
+  const started = factory({
+    instantiateWasm: (
+      imports: WebAssembly.Imports,
+      receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+    ) => {
+      WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule));
+      return {};
+    },
+    locateFile: (path: string) => path,
+    onAbort: (message: string) => abortMessage = message,
+    print: () => {},
+  });
+  // The threaded glue resolves only after every pthread worker has loaded the module;
+  // a worker that fails to boot would leave it pending forever, so wait with a deadline.
+  let timer = 0;
+  const failed = new Promise<never>((_, reject) => {
+    const fail = () =>
+      reject(
+        new Error(
+          `The threaded WASM backend did not start: ${pool.loaded} of ${expectedWorkers} ` +
+            `pthread workers booted within ${bootTimeoutMs} ms` +
+            (pool.bootError ? ` (worker error: ${pool.bootError})` : "") +
+            `. Use \`threads: 1\` (single-threaded SIMD), or raise \`bootTimeoutMs\`.`,
+        ),
+      );
+    if (threaded) {
+      timer = setTimeout(fail, bootTimeoutMs);
+      pool.onChange = () => {
+        if (pool.bootError !== undefined) fail();
+      };
+    }
+  });
+  let module: BackendWasmModule;
+  try {
+    module = await Promise.race([started, failed]);
+  } catch (error) {
+    terminate();
+    const reason = abortMessage ?? (error instanceof Error ? error.message : String(error));
+    throw new Error(`Starting the ${flavor} WASM module from ${binaryUrl} failed: ${reason}`);
+  } finally {
+    clearTimeout(timer);
+    pool.onChange = () => {};
+  }
+  if (threaded && pool.loaded < expectedWorkers) {
+    terminate();
+    throw new Error(
+      `The threaded WASM backend started ${pool.loaded} of ${expectedWorkers} pthread workers. ` +
+        `Use \`threads: 1\`.`,
+    );
+  }
+
+  // The same C entry points tfjs's own `init()` wraps.
+  const cwrap = (module as unknown as { cwrap: (...a: unknown[]) => unknown }).cwrap;
+  module.tfjs = {
+    init: cwrap("init", null, []),
+    initWithThreadsCount: cwrap("init_with_threads_count", null, ["number"]),
+    getThreadsCount: cwrap("get_threads_count", "number", []),
+    registerTensor: cwrap("register_tensor", null, ["number", "number", "number"]),
+    disposeData: cwrap("dispose_data", null, ["number"]),
+    dispose: cwrap("dispose", null, []),
+  } as BackendWasmModule["tfjs"];
+  return { module, flavor, threads: threaded ? threads : 1, binaryUrl, terminate };
+}
