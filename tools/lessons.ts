@@ -1,0 +1,102 @@
+/**
+ * `deno task lessons`: the main job, headless. Executes every notebook in notebooks/
+ * (or the ones named on the command line) through the real kernel, writes executed
+ * copies and HTML exports to build/lessons/, prints a table and exits non-zero on any
+ * error or lost output.
+ *
+ * A notebook that fails leaves `build/lessons/NAME.failed.ipynb` (the executed copy, for
+ * reading the error) and no `NAME.ipynb`/`NAME.html`, so the build folder never holds a
+ * stale success next to a failure.
+ *
+ * @module
+ */
+import { describeFailure, executeNotebook, type NotebookRun, ROOT } from "./notebooks.ts";
+import { ensureJupyter } from "./jupyter.ts";
+
+const BUILD = `${ROOT}/build/lessons`;
+
+async function listNotebooks(args: string[]): Promise<string[]> {
+  if (args.length > 0) {
+    for (const a of args) {
+      try {
+        await Deno.stat(a);
+      } catch {
+        throw new Error(
+          `Notebook "${a}" does not exist. Pass paths like notebooks/00_setup.ipynb.`,
+        );
+      }
+    }
+    return args;
+  }
+  const names: string[] = [];
+  for await (const e of Deno.readDir(`${ROOT}/notebooks`)) {
+    if (e.isFile && e.name.endsWith(".ipynb")) names.push(`notebooks/${e.name}`);
+  }
+  return names.sort();
+}
+
+async function removeIfExists(path: string): Promise<void> {
+  await Deno.remove(path).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  });
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [fmt(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(fmt)]
+    .join("\n");
+}
+
+try {
+  await ensureJupyter();
+} catch (e) {
+  console.error((e as Error).message);
+  Deno.exit(1);
+}
+const notebooks = await listNotebooks(Deno.args);
+await Deno.mkdir(BUILD, { recursive: true });
+const runs: NotebookRun[] = [];
+for (const nb of notebooks) {
+  const name = nb.split("/").at(-1)!.replace(/\.ipynb$/, "");
+  const partial = {
+    outIpynb: `${BUILD}/.${name}.partial.ipynb`,
+    outHtml: `${BUILD}/.${name}.partial.html`,
+  };
+  console.log(`running ${nb} ...`);
+  const run = await executeNotebook(nb, partial);
+  runs.push(run);
+  if (run.ok) {
+    await Deno.rename(partial.outIpynb, `${BUILD}/${name}.ipynb`);
+    await Deno.rename(partial.outHtml, `${BUILD}/${name}.html`);
+    await removeIfExists(`${BUILD}/${name}.failed.ipynb`);
+  } else {
+    await Deno.rename(partial.outIpynb, `${BUILD}/${name}.failed.ipynb`);
+    await removeIfExists(partial.outHtml);
+    await removeIfExists(`${BUILD}/${name}.ipynb`);
+    await removeIfExists(`${BUILD}/${name}.html`);
+    console.error(describeFailure(run));
+  }
+}
+const rows = [["notebook", "seconds", "cells", "outputs", "errors", "late"]];
+for (const r of runs) {
+  rows.push([
+    r.notebook.split("/").at(-1)!,
+    r.seconds.toFixed(1),
+    `${r.executed}/${r.cells}`,
+    String(r.outputs.reduce((a, b) => a + b, 0)),
+    String(r.errors.length),
+    String(r.late.length),
+  ]);
+}
+console.log(`\n${table(rows)}\n\nexecuted notebooks and HTML exports: build/lessons/`);
+const failed = runs.filter((r) => !r.ok);
+if (failed.length > 0) {
+  console.error(
+    `${failed.length} of ${runs.length} notebooks failed: ${
+      failed.map((r) => r.notebook).join(", ")
+    }`,
+  );
+  Deno.exit(1);
+}
