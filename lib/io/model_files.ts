@@ -1,0 +1,193 @@
+/**
+ * One-call saving and loading of whole models or their weights in a local folder,
+ * on top of the {@linkcode fileSystem} handler.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { fileSystem, WEIGHTS_ONLY_FORMAT } from "./file_system.ts";
+
+/** Metadata key for optimizer state that tfjs's `getWeights` leaves out. */
+const EXTRAS_KEY = "libOptimizerExtras";
+/**
+ * Scalar variables some tfjs optimizers keep outside `getWeights()`: Adam and Adamax
+ * keep `beta^t` as running products (`accBeta1`, `accBeta2`); `setWeights`
+ * recomputes them with `pow`, which differs in the last float32 bits. Saving them
+ * makes a resumed run bit-identical to an uninterrupted one.
+ */
+const EXTRA_SCALARS = ["accBeta1", "accBeta2"] as const;
+
+function optimizerExtras(optimizer: tf.Optimizer | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (optimizer == null) return out;
+  const slots = optimizer as unknown as Record<string, unknown>;
+  for (const key of EXTRA_SCALARS) {
+    const v = slots[key];
+    if (v instanceof tf.Variable && v.size === 1) out[key] = v.dataSync()[0];
+  }
+  return out;
+}
+
+function restoreOptimizerExtras(optimizer: tf.Optimizer, extras: Record<string, number>): void {
+  const slots = optimizer as unknown as Record<string, unknown>;
+  for (const key of EXTRA_SCALARS) {
+    const v = slots[key];
+    if (v instanceof tf.Variable && typeof extras[key] === "number") {
+      tf.tidy(() => v.assign(tf.scalar(extras[key], v.dtype)));
+    }
+  }
+}
+
+/** Options of {@linkcode saveModel} and {@linkcode saveWeights}. */
+export interface SaveOptions {
+  /** Also store the optimizer's state (Adam moments, iteration count…). @default {false} */
+  includeOptimizer?: boolean;
+}
+
+/**
+ * Save a model (topology + weights) to a folder, atomically.
+ *
+ * @param model A `tf.LayersModel`.
+ * @param dir Folder to write `model.json` and the weights file into (created if missing).
+ * @param options `includeOptimizer`.
+ * @returns tfjs's save result (byte counts).
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { loadModel, saveModel } from "@lib";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
+ * const dir = await Deno.makeTempDir();
+ * await saveModel(model, dir);
+ * const copy = await loadModel(dir);
+ * ```
+ */
+export function saveModel(
+  model: tf.LayersModel,
+  dir: string | URL,
+  options: SaveOptions = {},
+): Promise<tf.io.SaveResult> {
+  const { includeOptimizer = false } = options;
+  return model.save(fileSystem(dir), { includeOptimizer });
+}
+
+/**
+ * Load a model saved by {@linkcode saveModel} (or any tfjs `model.json` folder).
+ *
+ * @param dir The folder (or its `model.json`, or a `file://` URL).
+ * @returns The model, compiled if it was saved with `includeOptimizer`.
+ * @throws For a missing, corrupt or truncated checkpoint (naming the file), and for a
+ *   weights-only checkpoint (use {@linkcode loadWeights}).
+ * @example
+ * ```ts
+ * import { loadModel } from "@lib";
+ * const model = await loadModel("checkpoints/best");
+ * ```
+ */
+export async function loadModel(dir: string | URL): Promise<tf.LayersModel> {
+  const handler = fileSystem(dir);
+  const artifacts = await handler.load!();
+  if (artifacts.format === WEIGHTS_ONLY_FORMAT || artifacts.modelTopology == null) {
+    throw new Error(
+      `loadModel: "${String(dir)}" holds weights only (saved with saveWeights or ` +
+        "saveWeightsOnly). Build the same model, then call loadWeights(model, dir).",
+    );
+  }
+  return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+}
+
+/**
+ * Save only a model's weights (and optionally optimizer state) to a folder, atomically.
+ *
+ * @param model A `tf.LayersModel`.
+ * @param dir Target folder.
+ * @param options `includeOptimizer`.
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { loadWeights, saveWeights } from "@lib";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
+ * const dir = await Deno.makeTempDir();
+ * await saveWeights(model, dir);
+ * await loadWeights(model, dir);
+ * ```
+ */
+export async function saveWeights(
+  model: tf.LayersModel,
+  dir: string | URL,
+  options: SaveOptions = {},
+): Promise<tf.io.SaveResult> {
+  const { includeOptimizer = false } = options;
+  const target = fileSystem(dir);
+  let result: tf.io.SaveResult | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const { modelTopology: _topology, ...rest } = artifacts;
+      const extras = includeOptimizer ? optimizerExtras(model.optimizer) : {};
+      const userDefinedMetadata = Object.keys(extras).length === 0
+        ? rest.userDefinedMetadata
+        : { ...rest.userDefinedMetadata, [EXTRAS_KEY]: extras };
+      result = await target.save!({ ...rest, userDefinedMetadata, format: WEIGHTS_ONLY_FORMAT });
+      return result;
+    }),
+    { includeOptimizer },
+  );
+  return result!;
+}
+
+/**
+ * Load weights saved by {@linkcode saveWeights} or {@linkcode saveModel} into an
+ * existing model with the same layers; optimizer state too when it was saved and the
+ * model is compiled.
+ *
+ * @param model The model to fill.
+ * @param dir The checkpoint folder.
+ * @returns Whether optimizer state was restored.
+ * @throws When the checkpoint is missing/corrupt, or its weights do not match the model.
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { loadWeights } from "@lib";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
+ * await loadWeights(model, "checkpoints/last");
+ * ```
+ */
+export async function loadWeights(model: tf.LayersModel, dir: string | URL): Promise<boolean> {
+  const artifacts = await fileSystem(dir).load!();
+  if (artifacts.weightData === undefined || artifacts.weightSpecs === undefined) {
+    throw new Error(`loadWeights: checkpoint "${String(dir)}" has no weights.`);
+  }
+  const named = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  const modelWeights: tf.NamedTensorMap = {};
+  const optimizerWeights: Array<{ name: string; tensor: tf.Tensor }> = [];
+  for (const spec of artifacts.weightSpecs) {
+    if (spec.group === "optimizer") {
+      optimizerWeights.push({ name: spec.name, tensor: named[spec.name] });
+    } else modelWeights[spec.name] = named[spec.name];
+  }
+  try {
+    model.loadWeights(modelWeights, true);
+    const optimizer = model.optimizer;
+    if (optimizerWeights.length > 0 && optimizer != null) {
+      // tfjs optimizers replace their slot variables in setWeights without freeing the
+      // old ones: free those that are no longer used, and the iteration scalars.
+      const before = await optimizer.getWeights();
+      await optimizer.setWeights(optimizerWeights);
+      const after = await optimizer.getWeights();
+      const kept = new Set(after.map((w) => w.tensor));
+      for (const w of before) if (!kept.has(w.tensor)) w.tensor.dispose();
+      for (const w of after) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+      const extras = artifacts.userDefinedMetadata?.[EXTRAS_KEY];
+      if (extras !== undefined) restoreOptimizerExtras(optimizer, extras as Record<string, number>);
+      return true;
+    }
+    return false;
+  } catch (error) {
+    throw new Error(
+      `loadWeights: the weights in "${String(dir)}" do not fit this model ` +
+        `(${error instanceof Error ? error.message : String(error)}). ` +
+        "Build the model with the same layers (and names) as the one saved.",
+    );
+  } finally {
+    tf.dispose(Object.values(named));
+  }
+}
