@@ -19,7 +19,7 @@ const EXTRA_SCALARS = ["accBeta1", "accBeta2"] as const;
 
 function optimizerExtras(optimizer: tf.Optimizer | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  if (optimizer == null) return out;
+  if (optimizer === undefined || optimizer === null) return out;
   const slots = optimizer as unknown as Record<string, unknown>;
   for (const key of EXTRA_SCALARS) {
     const v = slots[key];
@@ -86,7 +86,10 @@ export function saveModel(
 export async function loadModel(dir: string | URL): Promise<tf.LayersModel> {
   const handler = fileSystem(dir);
   const artifacts = await handler.load!();
-  if (artifacts.format === WEIGHTS_ONLY_FORMAT || artifacts.modelTopology == null) {
+  if (
+    artifacts.format === WEIGHTS_ONLY_FORMAT || artifacts.modelTopology === undefined ||
+    artifacts.modelTopology === null
+  ) {
     throw new Error(
       `loadModel: "${String(dir)}" holds weights only (saved with saveWeights or ` +
         "saveWeightsOnly). Build the same model, then call loadWeights(model, dir).",
@@ -167,7 +170,7 @@ export async function loadWeights(model: tf.LayersModel, dir: string | URL): Pro
   try {
     model.loadWeights(modelWeights, true);
     const optimizer = model.optimizer;
-    if (optimizerWeights.length > 0 && optimizer != null) {
+    if (optimizerWeights.length > 0 && optimizer !== undefined && optimizer !== null) {
       // tfjs optimizers replace their slot variables in setWeights without freeing the
       // old ones: free those that are no longer used, and the iteration scalars.
       const before = await optimizer.getWeights();
