@@ -39,15 +39,16 @@ let cachedPython: Promise<PythonProbe> | undefined;
 
 /**
  * Find a Python interpreter with Jupyter's headless client (nbclient, nbconvert,
- * jupyter_client). Tries `$JUPYTER_PYTHON`, `/usr/bin/python3` (Debian's packages),
- * then `python3` on PATH.
+ * jupyter_client). Uses `$JUPYTER_PYTHON` when set; otherwise tries `/usr/bin/python3`
+ * (Debian's packages), then `python3` and `python` on PATH.
  *
  * @returns The interpreter, or the reason none works (with install instructions).
  */
 export function findJupyterPython(): Promise<PythonProbe> {
   cachedPython ??= (async (): Promise<PythonProbe> => {
+    // An explicit JUPYTER_PYTHON is the only candidate: a wrong one is reported, not bypassed.
     const fromEnv = Deno.env.get("JUPYTER_PYTHON");
-    const candidates = [...(fromEnv ? [fromEnv] : []), "/usr/bin/python3", "python3", "python"];
+    const candidates = fromEnv ? [fromEnv] : ["/usr/bin/python3", "python3", "python"];
     for (const python of candidates) {
       if (await canImport(python, "nbclient, nbconvert, jupyter_client, nbformat")) {
         return { ok: true, python };

@@ -1,6 +1,6 @@
 /**
  * `deno task lessons`: the main job, headless. Executes every notebook in notebooks/
- * (or the ones named on the command line) through the real kernel, writes executed
+ * (or the ones named on the command line; `--out=DIR` writes elsewhere) through the real kernel, writes executed
  * copies and HTML exports to build/lessons/, prints a table and exits non-zero on any
  * error or lost output.
  *
@@ -13,7 +13,9 @@
 import { describeFailure, executeNotebook, type NotebookRun, ROOT } from "./notebooks.ts";
 import { ensureJupyter } from "./jupyter.ts";
 
-const BUILD = `${ROOT}/build/lessons`;
+const outFlag = Deno.args.find((a) => a.startsWith("--out="));
+const BUILD = outFlag?.slice("--out=".length) ?? `${ROOT}/build/lessons`;
+const notebookArgs = Deno.args.filter((a) => !a.startsWith("--"));
 
 async function listNotebooks(args: string[]): Promise<string[]> {
   if (args.length > 0) {
@@ -55,7 +57,7 @@ try {
   console.error((e as Error).message);
   Deno.exit(1);
 }
-const notebooks = await listNotebooks(Deno.args);
+const notebooks = await listNotebooks(notebookArgs);
 await Deno.mkdir(BUILD, { recursive: true });
 const runs: NotebookRun[] = [];
 for (const nb of notebooks) {
@@ -65,7 +67,34 @@ for (const nb of notebooks) {
     outHtml: `${BUILD}/.${name}.partial.html`,
   };
   console.log(`running ${nb} ...`);
-  const run = await executeNotebook(nb, partial);
+  let run: NotebookRun;
+  try {
+    run = await executeNotebook(nb, partial);
+  } catch (e) { // the executor itself failed (kernel did not start, unreadable notebook, ...)
+    for (
+      const f of [
+        partial.outIpynb,
+        partial.outHtml,
+        `${BUILD}/${name}.ipynb`,
+        `${BUILD}/${name}.html`,
+      ]
+    ) {
+      await removeIfExists(f);
+    }
+    console.error(`${nb}: ${(e as Error).message}`);
+    runs.push({
+      notebook: nb,
+      seconds: 0,
+      cells: 0,
+      executed: 0,
+      outputs: [],
+      late: [],
+      ok: false,
+      errors: [{ cell: null, ename: "HarnessError", evalue: (e as Error).message }],
+      executed_notebook: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 },
+    });
+    continue;
+  }
   runs.push(run);
   if (run.ok) {
     await Deno.rename(partial.outIpynb, `${BUILD}/${name}.ipynb`);
@@ -90,7 +119,7 @@ for (const r of runs) {
     String(r.late.length),
   ]);
 }
-console.log(`\n${table(rows)}\n\nexecuted notebooks and HTML exports: build/lessons/`);
+console.log(`\n${table(rows)}\n\nexecuted notebooks and HTML exports: ${BUILD}/`);
 const failed = runs.filter((r) => !r.ok);
 if (failed.length > 0) {
   console.error(

@@ -100,7 +100,12 @@ def main() -> int:
     p.add_argument("--cwd", help="working directory of the kernel (default: the notebook's folder)")
     args = p.parse_args()
 
-    nb = nbformat.read(args.notebook, as_version=4)
+    try:
+        nb = nbformat.read(args.notebook, as_version=4)
+    except Exception as e:  # unreadable file, invalid JSON, not a notebook
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        sys.stderr.write(f"{args.notebook} is not a readable notebook: {first}\n")
+        return 2
     cwd = args.cwd or os.path.dirname(os.path.abspath(args.notebook))
     client = DrainingClient(
         nb,
