@@ -10,6 +10,12 @@
 export { Monitor, monitorDirection, type MonitorMode, type MonitorOptions } from "./monitor.ts";
 export { EarlyStopping, earlyStopping, type EarlyStoppingOptions } from "./early_stopping.ts";
 export {
+  ModelCheckpoint,
+  modelCheckpoint,
+  type ModelCheckpointOptions,
+} from "./model_checkpoint.ts";
+export { formatPath, templateKeys } from "./path_template.ts";
+export {
   type Logs,
   resolveLogs,
   TrainingCallback,

@@ -138,6 +138,34 @@ export async function saveWeights(
 }
 
 /**
+ * Put saved weights into `model`: by name when the names match (tfjs's
+ * `loadWeights`), otherwise by position when count and shapes match — layer names
+ * carry a global counter (`dense_Dense3`), so the same architecture built again
+ * usually has other names (Keras also loads weights-only files by order).
+ */
+function setModelWeights(
+  model: tf.LayersModel,
+  named: tf.NamedTensorMap,
+  specs: tf.io.WeightsManifestEntry[],
+): void {
+  const targets = model.weights;
+  if (targets.every((w) => w.originalName in named)) {
+    model.loadWeights(named, true);
+    return;
+  }
+  const ordered = specs.filter((s) => s.group !== "optimizer").map((s) => named[s.name]);
+  const shapeOf = (shape: readonly (number | null)[]) => JSON.stringify(shape);
+  const mismatch = ordered.length !== targets.length
+    ? `${ordered.length} saved tensors, ${targets.length} in the model`
+    : targets.map((w, i) => [w, ordered[i]] as const)
+      .filter(([w, t]) => shapeOf(w.shape) !== shapeOf(t.shape))
+      .map(([w, t]) => `${w.originalName} is ${shapeOf(w.shape)}, saved ${shapeOf(t.shape)}`)
+      .join("; ");
+  if (mismatch !== "") throw new Error(mismatch);
+  model.setWeights(ordered);
+}
+
+/**
  * Load weights saved by {@linkcode saveWeights} or {@linkcode saveModel} into an
  * existing model with the same layers; optimizer state too when it was saved and the
  * model is compiled.
@@ -168,7 +196,7 @@ export async function loadWeights(model: tf.LayersModel, dir: string | URL): Pro
     } else modelWeights[spec.name] = named[spec.name];
   }
   try {
-    model.loadWeights(modelWeights, true);
+    setModelWeights(model, modelWeights, artifacts.weightSpecs);
     const optimizer = model.optimizer;
     if (optimizerWeights.length > 0 && optimizer !== undefined && optimizer !== null) {
       // tfjs optimizers replace their slot variables in setWeights without freeing the
