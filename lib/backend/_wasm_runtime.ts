@@ -64,8 +64,35 @@ export function simdSupported(): boolean {
   try {
     return WebAssembly.validate(
       new Uint8Array([
-        0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15,
-        26, 11,
+        0,
+        97,
+        115,
+        109,
+        1,
+        0,
+        0,
+        0,
+        1,
+        4,
+        1,
+        96,
+        0,
+        0,
+        3,
+        2,
+        1,
+        0,
+        10,
+        9,
+        1,
+        7,
+        0,
+        65,
+        0,
+        253,
+        15,
+        26,
+        11,
       ]),
     );
   } catch {
@@ -85,7 +112,7 @@ export function threadsSupported(): boolean {
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-async function readBinary(url: string): Promise<Uint8Array> {
+async function readBinary(url: string): Promise<Uint8Array<ArrayBuffer>> {
   try {
     if (url.startsWith("file:")) return await Deno.readFile(new URL(url));
     const response = await fetch(url);
@@ -226,7 +253,10 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
   let factorySource = glue.toString();
   // Emscripten pre-starts 8 workers; start only as many as the pool will use.
   const poolSize = threaded ? threads : 0;
-  factorySource = factorySource.replace("var pthreadPoolSize=8;", `var pthreadPoolSize=${poolSize};`);
+  factorySource = factorySource.replace(
+    "var pthreadPoolSize=8;",
+    `var pthreadPoolSize=${poolSize};`,
+  );
   const expectedWorkers = factorySource.includes(`var pthreadPoolSize=${poolSize};`) ? poolSize : 8;
 
   const pool: PoolState = { workers: new Set(), loaded: 0, onChange: () => {} };
@@ -244,7 +274,9 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
       imports: WebAssembly.Imports,
       receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
     ) => {
-      WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule));
+      WebAssembly.instantiate(wasmModule, imports).then((instance) =>
+        receive(instance, wasmModule)
+      );
       return {};
     },
     locateFile: (path: string) => path,
@@ -253,7 +285,7 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
   });
   // The threaded glue resolves only after every pthread worker has loaded the module;
   // a worker that fails to boot would leave it pending forever, so wait with a deadline.
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const failed = new Promise<never>((_, reject) => {
     const fail = () =>
       reject(

@@ -1,6 +1,47 @@
 /**
- * backend — see README.md.
+ * Choosing and reporting the tfjs backend: WebGPU, WebAssembly (SIMD + threads) or
+ * `cpu`, made to work in Deno.
+ *
+ * Lessons start with:
+ *
+ * ```ts ignore
+ * const report = await selectBackend();
+ * await show(report);
+ * ```
+ *
+ * - {@linkcode selectBackend} — pick the fastest backend that works and say why.
+ * - {@linkcode BackendReport} — the outcome; plain text or an HTML table in a notebook.
+ * - {@linkcode useWasm} / {@linkcode releaseWasm} — the WASM backend, single- or
+ *   multi-threaded, with the training kernels tfjs lacks.
+ * - {@linkcode useWebGpu} / {@linkcode probeWebGpu} — the WebGPU backend and its adapter.
+ * - {@linkcode registerWasmTrainingKernels} — the kernels behind Conv/Embedding training.
+ * - {@linkcode silenceNodeBanner} — no "running in Node.js" banner in Deno.
  *
  * @module
  */
-export {};
+export {
+  type BackendAttempt,
+  type BackendName,
+  BackendReport,
+  type BackendReportData,
+} from "./backend_report.ts";
+export { DEFAULT_ORDER, selectBackend, type SelectBackendOptions } from "./select_backend.ts";
+export {
+  availableCores,
+  MAX_WASM_THREADS,
+  releaseWasm,
+  useWasm,
+  type UseWasmOptions,
+  validateThreads,
+  type WasmInfo,
+} from "./wasm.ts";
+export {
+  probeWebGpu,
+  SYNC_READ_MESSAGE,
+  useWebGpu,
+  type WebGpuInfo,
+  type WebGpuOptions,
+  type WebGpuProbe,
+} from "./webgpu.ts";
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
+export { silenceNodeBanner } from "./quiet.ts";
