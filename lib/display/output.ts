@@ -94,6 +94,7 @@ export async function display(bundle: MimeBundle, options: DisplayOptions = {}):
       update,
     });
   } else if (typeof bundle["text/plain"] === "string") {
+    // deno-lint-ignore no-console -- outside a kernel, the terminal is the output
     console.log(bundle["text/plain"]);
   }
   await flush();

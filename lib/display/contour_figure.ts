@@ -1,0 +1,115 @@
+/**
+ * A loss surface as a contour map, with the path an optimiser took over it (the SGD
+ * lesson: how learning rate and momentum change the steps).
+ *
+ * @module
+ */
+import type { Figure, Trace } from "./figure.ts";
+import { roundValue } from "./figure.ts";
+
+/** Options of {@linkcode lossContourFigure}. */
+export interface LossContourOptions {
+  /** Range of the first parameter (x). @default {[-2, 2]} */
+  xRange?: [number, number];
+  /** Range of the second parameter (y). @default {[-2, 2]} */
+  yRange?: [number, number];
+  /** Grid points per axis where the loss is evaluated (capped at 150). @default {60} */
+  resolution?: number;
+  /** Optimiser steps `[w0, w1]` to draw over the surface. @default {[]} */
+  path?: Array<[number, number]>;
+  /** Name of the path in the legend. @default {"path"} */
+  pathName?: string;
+  /** Colour by log10(loss), for surfaces with a steep valley. @default {false} */
+  logZ?: boolean;
+  /** Axis titles. @default {["w0", "w1"]} */
+  axisTitles?: [string, string];
+  /** Figure title. @default {"Loss surface"} */
+  title?: string;
+  /** Width in px. @default {560} */
+  width?: number;
+  /** Height in px. @default {480} */
+  height?: number;
+}
+
+/**
+ * Evaluate a loss over a grid of two parameters and draw it as contours, optionally with
+ * an optimiser's path.
+ *
+ * @param loss `(w0, w1) => loss`; non-finite results become empty cells.
+ * @param options Ranges, resolution, path, log colouring.
+ * @returns A Plotly figure: a contour trace, then the path (lines + markers).
+ * @example
+ * ```ts
+ * import { lossContourFigure } from "@lib/display/mod.ts";
+ * const fig = lossContourFigure((a, b) => a * a + 10 * b * b, {
+ *   path: [[1.8, 1], [1.4, -0.6], [1.1, 0.4]],
+ * });
+ * console.log(fig.data.map((t) => t.type)); // [ "contour", "scatter" ]
+ * ```
+ */
+export function lossContourFigure(
+  loss: (w0: number, w1: number) => number,
+  options: LossContourOptions = {},
+): Figure {
+  const {
+    xRange = [-2, 2],
+    yRange = [-2, 2],
+    resolution = 60,
+    path = [],
+    pathName = "path",
+    logZ = false,
+    axisTitles = ["w0", "w1"],
+    title = "Loss surface",
+    width = 560,
+    height = 480,
+  } = options;
+  const n = Math.max(2, Math.min(150, Math.round(resolution)));
+  const axis = ([lo, hi]: [number, number]) =>
+    Array.from({ length: n }, (_, i) => roundValue(lo + ((hi - lo) * i) / (n - 1)) as number);
+  const xs = axis(xRange);
+  const ys = axis(yRange);
+  let nonFinite = 0;
+  // z[row][col] = loss(x = xs[col], y = ys[row]), as Plotly's contour expects.
+  const z = ys.map((y) =>
+    xs.map((x) => {
+      const v = loss(x, y);
+      const shown = logZ ? (v > 0 ? Math.log10(v) : NaN) : v;
+      const r = roundValue(shown, 4);
+      if (r === null) nonFinite++;
+      return r;
+    })
+  );
+  const data: Trace[] = [{
+    type: "contour",
+    x: xs,
+    y: ys,
+    z,
+    colorscale: "Viridis",
+    contours: { coloring: "heatmap", showlabels: false },
+    name: logZ ? "log10(loss)" : "loss",
+    showlegend: false,
+  }];
+  if (path.length > 0) {
+    data.push({
+      type: "scatter",
+      mode: "lines+markers",
+      name: pathName,
+      x: path.map((p) => roundValue(p[0])),
+      y: path.map((p) => roundValue(p[1])),
+      line: { color: "#ffffff", width: 2 },
+      marker: { color: "#d62728", size: 6, line: { color: "#ffffff", width: 1 } },
+      showlegend: false,
+    });
+  }
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      width,
+      height,
+      xaxis: { title: { text: axisTitles[0] }, range: xRange, showgrid: false },
+      yaxis: { title: { text: axisTitles[1] }, range: yRange, showgrid: false },
+      meta: { kind: "contour", grid: n, nonFinite, steps: path.length },
+    },
+  };
+}

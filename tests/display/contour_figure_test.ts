@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { lossContourFigure } from "@lib/display/contour_figure.ts";
+
+Deno.test("lossContourFigure() evaluates z[row = w1][col = w0] on the grid", () => {
+  const fig = lossContourFigure((a, b) => a + 10 * b, {
+    xRange: [0, 1],
+    yRange: [0, 2],
+    resolution: 3,
+  });
+  assert.deepEqual(fig.data[0].x, [0, 0.5, 1]);
+  assert.deepEqual(fig.data[0].y, [0, 1, 2]);
+  assert.deepEqual(fig.data[0].z, [[0, 0.5, 1], [10, 10.5, 11], [20, 20.5, 21]]);
+});
+
+Deno.test("lossContourFigure() draws the optimiser path and caps the grid", () => {
+  const fig = lossContourFigure((a, b) => a * a + b * b, {
+    resolution: 1000,
+    path: [[1, 1], [0.5, 0.2]],
+  });
+  assert.equal(fig.data[0].z?.length, 150);
+  assert.deepEqual(fig.data[1].x, [1, 0.5]);
+  assert.equal(fig.layout.meta?.steps, 2);
+});
+
+Deno.test("lossContourFigure() logZ colours by log10 and leaves non-positive cells empty", () => {
+  const fig = lossContourFigure((a) => a, {
+    xRange: [0, 100],
+    yRange: [0, 1],
+    resolution: 2,
+    logZ: true,
+  });
+  assert.deepEqual(fig.data[0].z, [[null, 2], [null, 2]]);
+  assert.equal(fig.layout.meta?.nonFinite, 2);
+});

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import {
+  histogram,
+  histogramFigure,
+  weightHistogramFigure,
+} from "@lib/display/histogram_figure.ts";
+
+Deno.test("histogram() counts into equal bins, right edge inclusive, non-finite apart", () => {
+  const h = histogram([0, 0.5, 1, 1, 2, NaN, Infinity], 2);
+  assert.deepEqual(h.edges, [0, 1, 2]);
+  assert.deepEqual(h.counts, [2, 3]);
+  assert.equal(h.nonFinite, 2);
+  assert.equal(h.total, 5);
+  assert.throws(() => histogram([1], 0), /bins must be a positive integer, got 0/);
+});
+
+Deno.test("histogram() of one repeated value or no values still has bins", () => {
+  assert.deepEqual(histogram([3, 3], 1).counts, [2]);
+  assert.deepEqual(histogram([], 2).counts, [0, 0]);
+});
+
+Deno.test("histogramFigure() sends bin counts, not values, so a million values stay small", () => {
+  const values = Float32Array.from({ length: 1_000_000 }, (_, i) => Math.sin(i));
+  const fig = histogramFigure(values, { bins: 50 });
+  assert.equal(fig.data[0].y?.length, 50);
+  assert.equal((fig.data[0].y as number[]).reduce((a, b) => a + b, 0), 1_000_000);
+  assert.ok(JSON.stringify(fig).length < 5_000);
+});
+
+Deno.test("histogramFigure() overlays named series on shared bins", () => {
+  const fig = histogramFigure({ a: [0, 1, 2], b: [2, 3, 4] }, { bins: 4 });
+  assert.deepEqual(fig.data.map((t) => t.name), ["a", "b"]);
+  assert.deepEqual(fig.data[0].x, fig.data[1].x);
+  assert.equal(fig.layout.barmode, "overlay");
+});
+
+Deno.test("weightHistogramFigure() draws one subplot per layer with kernel weights", () => {
+  tf.setBackend("cpu");
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 8, inputShape: [4], name: "hidden" }),
+      tf.layers.dropout({ rate: 0.5 }),
+      tf.layers.dense({ units: 2, name: "out" }),
+    ],
+  });
+  const fig = weightHistogramFigure(model, { bins: 10 });
+  model.dispose();
+  assert.equal(fig.data.length, 2, "dropout has no weights");
+  assert.match(fig.data[0].name ?? "", /^hidden: 32 weights, std /);
+  assert.equal((fig.data[1].y as number[]).reduce((a, b) => a + b, 0), 16);
+  assert.deepEqual([fig.data[1].xaxis, fig.data[1].yaxis], ["x2", "y2"]);
+  assert.deepEqual(fig.layout.meta?.layers, ["hidden", "out"]);
+});

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import {
+  bestIndex,
+  historyFigure,
+  type HistoryLike,
+  historySeries,
+  metricNames,
+} from "@lib/display/history_figure.ts";
+
+const history = {
+  loss: [1, 0.6, 0.4, 0.3, 0.25],
+  val_loss: [1.1, 0.7, 0.5, 0.55, 0.6],
+  acc: [0.5, 0.7, 0.8, 0.85, 0.9],
+  val_acc: [0.45, 0.65, 0.75, 0.74, 0.73],
+};
+
+Deno.test("historyFigure() draws train solid and validation dashed in one colour per metric", () => {
+  const fig = historyFigure(history, { bestEpoch: false });
+  const lines = fig.data.filter((t) => t.legendgroup);
+  assert.deepEqual(lines.map((t) => t.name), [
+    "loss (train)",
+    "loss (validation)",
+    "acc (train)",
+    "acc (validation)",
+  ]);
+  assert.deepEqual(lines.map((t) => t.line?.dash), ["solid", "dash", "solid", "dash"]);
+  assert.equal(lines[0].line?.color, lines[1].line?.color);
+  assert.notEqual(lines[0].line?.color, lines[2].line?.color);
+  assert.deepEqual(lines[0].x, [1, 2, 3, 4, 5], "epochs count from 1");
+  assert.deepEqual([lines[2].xaxis, lines[2].yaxis], ["x2", "y2"], "acc gets its own subplot");
+});
+
+Deno.test("historyFigure() marks the best epoch of val_loss, the restored weights and the stop", () => {
+  const fig = historyFigure(history, { stoppedEpoch: 5, restoredEpoch: 3 });
+  const best = fig.data.find((t) => t.name?.startsWith("best"));
+  assert.equal(best?.name, "best val_loss (epoch 3)");
+  assert.deepEqual([best?.x, best?.y], [[3], [0.5]]);
+  assert.ok(fig.data.some((t) => t.name === "restored weights (epoch 3)"));
+  assert.equal(fig.layout.shapes?.length, 2, "one stop line per subplot");
+  assert.equal(fig.layout.shapes?.[0].x0, 5);
+  assert.ok(fig.layout.annotations?.some((a) => a.text === "early stop (epoch 5)"));
+  assert.equal(fig.layout.meta?.bestEpoch, 3);
+});
+
+Deno.test("historyFigure() picks the max for accuracy monitors", () => {
+  const fig = historyFigure(history, { monitor: "val_acc" });
+  assert.ok(fig.data.some((t) => t.name === "best val_acc (epoch 3)"));
+});
+
+Deno.test("historyFigure() logY puts losses on a log axis and leaves accuracy linear", () => {
+  const fig = historyFigure(history, { logY: true });
+  assert.equal(fig.layout.yaxis?.type, "log");
+  assert.equal(fig.layout.yaxis2?.type, undefined);
+});
+
+Deno.test("historyFigure() shows NaN/Infinity as gaps and counts them", () => {
+  const fig = historyFigure({ loss: [1, NaN, Infinity, 0.5] });
+  assert.deepEqual(fig.data[0].y, [1, null, null, 0.5]);
+  assert.equal(fig.layout.meta?.nonFinite, 2);
+});
+
+Deno.test("historyFigure() of an empty history is empty axes with a note", () => {
+  for (const empty of [{}, { history: {}, epoch: [] }] as HistoryLike[]) {
+    const fig = historyFigure(empty);
+    assert.equal(fig.data.length, 0);
+    assert.ok(fig.layout.annotations?.some((a) => a.text === "No epochs recorded yet"));
+  }
+});
+
+Deno.test("historyFigure() names the metrics it has when asked for an unknown one", () => {
+  assert.throws(
+    () => historyFigure(history, { metrics: ["mae"] }),
+    /no metric "mae" in this history \(it has: loss, val_loss, acc, val_acc\)/,
+  );
+});
+
+Deno.test("historyFigure() caps points per series", () => {
+  const long = Array.from({ length: 50_000 }, (_, i) => 1 / (i + 1));
+  const fig = historyFigure({ loss: long }, { maxPoints: 500 });
+  assert.ok((fig.data[0].x?.length ?? 0) <= 500);
+});
+
+Deno.test("historyFigure() reads the History that model.fit returns", async () => {
+  tf.setBackend("cpu");
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: "meanSquaredError" });
+  const xs = tf.tensor2d([[0], [1], [2], [3]]);
+  const ys = tf.tensor2d([[1], [3], [5], [7]]);
+  const fitted = await model.fit(xs, ys, { epochs: 3, validationSplit: 0.25, verbose: 0 });
+  tf.dispose([xs, ys]);
+  model.dispose();
+  assert.deepEqual(Object.keys(historySeries(fitted)).sort(), ["loss", "val_loss"]);
+  const fig = historyFigure(fitted);
+  assert.equal(fig.data.filter((t) => t.legendgroup).length, 2);
+  assert.equal(fig.data[0].y?.length, 3);
+});
+
+Deno.test("metricNames() and bestIndex() helpers", () => {
+  assert.deepEqual(metricNames({ acc: [], val_loss: [], loss: [] }), ["loss", "acc"]);
+  assert.equal(bestIndex([3, NaN, 1, 2], "min"), 2);
+  assert.equal(bestIndex([3, NaN, 1, 2], "max"), 0);
+  assert.equal(bestIndex([NaN], "min"), -1);
+});

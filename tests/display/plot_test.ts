@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { figureBundle, figureSummary, plot, PLOTLY_MIME } from "@lib/display/plot.ts";
+import { historyFigure, imageGridFigure, lineFigure } from "@lib/display/mod.ts";
+
+const fig = historyFigure({ loss: [1, 0.5, 0.25], val_loss: [1.2, 0.7, 0.5] });
+
+Deno.test("figureBundle() carries Plotly JSON, HTML with the SVG fallback, SVG and a summary", () => {
+  const bundle = figureBundle(fig);
+  assert.deepEqual(
+    Object.keys(bundle).sort(),
+    [
+      PLOTLY_MIME,
+      "image/svg+xml",
+      "text/html",
+      "text/plain",
+    ].sort(),
+  );
+  const json = bundle[PLOTLY_MIME] as { data: unknown[]; layout: unknown };
+  assert.deepEqual(json.data, fig.data);
+  const html = bundle["text/html"] as string;
+  assert.ok(
+    html.includes(bundle["image/svg+xml"] as string),
+    "the SVG shows where scripts do not run",
+  );
+  assert.match(html, /Plotly\.newPlot\(el, figure\.data, figure\.layout, figure\.config\)/);
+  assert.ok(html.length < 30_000, "no library unless asked");
+  assert.ok(!html.includes("cdn"), "no CDN");
+});
+
+Deno.test("figureBundle() inlines plotly.js only when asked, and escapes </script> in data", () => {
+  const withLib = figureBundle(lineFigure([0, 1], [0, 1], { title: "</script><b>" }), {
+    includePlotlyJs: true,
+  });
+  const html = withLib["text/html"] as string;
+  assert.ok(html.length > 1_000_000);
+  assert.equal(html.match(/<\/script>/g)?.length, 2, "library script + figure script");
+});
+
+Deno.test("figureBundle() gives each plot its own element id", () => {
+  const id = (b: Record<string, unknown>) =>
+    /id="(tfjs-plot-[^"]+)"/.exec(b["text/html"] as string)?.[1];
+  assert.notEqual(id(figureBundle(fig)), id(figureBundle(fig)));
+});
+
+Deno.test("figureSummary() names each trace with its size and last value", () => {
+  assert.equal(
+    figureSummary(fig),
+    [
+      'Figure "Learning curves"',
+      "  loss (train): 3 points, last 0.25",
+      "  loss (validation): 3 points, last 0.5",
+      "  best val_loss (epoch 3): 1 points, last 0.5",
+    ].join("\n"),
+  );
+  assert.match(
+    figureSummary(imageGridFigure(new Float32Array(784 * 3))),
+    /image grid: 3 of 3 images/,
+  );
+  assert.match(
+    figureSummary(historyFigure({ loss: [1, NaN] })),
+    /1 non-finite values \(NaN\/Infinity\) shown as gaps/,
+  );
+});
+
+Deno.test("plot() outside a kernel prints the text summary", async () => {
+  const printed: unknown[] = [];
+  // deno-lint-ignore no-console -- capture what display() prints outside a kernel
+  const original = console.log;
+  // deno-lint-ignore no-console
+  console.log = (...args: unknown[]) => printed.push(...args);
+  try {
+    await plot(lineFigure([0, 1], [1, 0], { title: "down" }));
+  } finally {
+    // deno-lint-ignore no-console
+    console.log = original;
+  }
+  assert.deepEqual(printed, ['Figure "down"\n  y: 2 points, last 0']);
+});

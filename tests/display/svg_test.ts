@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { figureToSvg } from "@lib/display/svg.ts";
+import {
+  confusionMatrixFigure,
+  heatmapFigure,
+  histogramFigure,
+  historyFigure,
+  imageGridFigure,
+  lineFigure,
+  lossContourFigure,
+  scatterFigure,
+} from "@lib/display/mod.ts";
+import type { Figure } from "@lib/display/figure.ts";
+
+/** Tags open and close in order (a well-formedness check without an XML library). */
+function assertBalanced(svg: string): void {
+  const stack: string[] = [];
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = m;
+    if (selfClosing) continue;
+    if (closing) assert.equal(stack.pop(), name, `</${name}> closes the wrong element`);
+    else stack.push(name);
+  }
+  assert.deepEqual(stack, [], "every element is closed");
+}
+
+const figures: Record<string, Figure> = {
+  history: historyFigure({ loss: [1, 0.5, 0.2], val_loss: [1, 0.6, 0.4] }, { stoppedEpoch: 3 }),
+  line: lineFigure([0, 1, 2], [0, 1, 4], { title: "a < b & c" }),
+  scatter: scatterFigure([0, 1, 2], [0, 1, 4], { fit: (x) => x * x }),
+  histogram: histogramFigure([1, 2, 2, 3]),
+  heatmap: heatmapFigure([[1, 2], [3, 4]], { showValues: true }),
+  confusion: confusionMatrixFigure([[3, 1], [0, 4]]),
+  contour: lossContourFigure((a, b) => a * a + b * b, { path: [[1, 1], [0, 0]] }),
+  images: imageGridFigure([new Float32Array(784)], { labels: [1] }),
+  empty: historyFigure({}),
+};
+
+Deno.test("figureToSvg() draws every builder's figure as a balanced SVG document", () => {
+  for (const [name, fig] of Object.entries(figures)) {
+    const svg = figureToSvg(fig);
+    assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'), name);
+    assertBalanced(svg);
+    assert.ok(svg.length < 60_000, `${name}: ${svg.length} bytes`);
+  }
+});
+
+Deno.test("figureToSvg() draws validation curves dashed and a legend entry per series", () => {
+  const svg = figureToSvg(figures.history);
+  assert.equal(svg.match(/<path d="M/g)?.length, 2);
+  assert.match(svg, /stroke-dasharray="6,4"/);
+  assert.match(svg, />loss \(train\)</);
+  assert.match(svg, />loss \(validation\)</);
+  assert.match(svg, /stroke-dasharray="2,3"/, "the early-stop line is dotted");
+});
+
+Deno.test("figureToSvg() escapes text", () => {
+  assert.match(figureToSvg(figures.line), />a &lt; b &amp; c</);
+});
+
+Deno.test("figureToSvg() breaks lines at gaps and labels log axes in decades", () => {
+  const svg = figureToSvg(historyFigure({ loss: [100, 10, NaN, 1, 0.1] }, { logY: true }));
+  assert.equal(svg.match(/<path d="M[^"]*"/)?.[0].match(/M/g)?.length, 2, "two segments");
+  for (const tick of [">100<", ">10<", ">1<", ">0.1<"]) assert.ok(svg.includes(tick), tick);
+});
+
+Deno.test("figureToSvg() embeds heatmaps as a PNG and writes cell values", () => {
+  const svg = figureToSvg(figures.confusion);
+  assert.match(svg, /<image [^>]*xlink:href="data:image\/png;base64,/);
+  for (const v of [">3<", ">1<", ">0<", ">4<"]) assert.ok(svg.includes(v), v);
+});
+
+Deno.test("figureToSvg() keeps a 500×500 heatmap small", () => {
+  const z = Array.from(
+    { length: 500 },
+    (_, r) => Array.from({ length: 500 }, (_, c) => Math.sin(r * c)),
+  );
+  const svg = figureToSvg({ data: [{ type: "heatmap", z }], layout: {} });
+  assert.ok(svg.length < 1_500_000, `${svg.length} bytes`);
+  assert.ok(!svg.includes('<rect x="0" y="0" width="1"'), "no per-cell rectangles");
+});
+
+Deno.test("figureToSvg() honours the size options", () => {
+  assert.match(
+    figureToSvg(figures.line, { width: 300, height: 200 }),
+    /^<svg[^>]*width="300" height="200"/,
+  );
+});
