@@ -16,6 +16,14 @@ export {
 } from "./model_checkpoint.ts";
 export { formatPath, templateKeys } from "./path_template.ts";
 export {
+  ProgressBar,
+  progressBar,
+  type ProgressBarOptions,
+  type ProgressMode,
+  type ProgressState,
+  renderProgress,
+} from "./progress_bar.ts";
+export {
   type Logs,
   resolveLogs,
   TrainingCallback,
