@@ -7,6 +7,7 @@
  *   `lossContourFigure`, `imageGridFigure`, `heatmapFigure`, `confusionMatrixFigure`.
  * - `figureBundle` / `plot`: figure → Plotly JSON + HTML (plotly.js inlined once per
  *   session, no CDN) + static SVG + text summary.
+ * - `liveCurves()`: a tfjs callback that redraws learning curves in place while `fit` runs.
  *
  * @module
  */
@@ -23,3 +24,4 @@ export * from "./histogram_figure.ts";
 export * from "./heatmap_figure.ts";
 export * from "./contour_figure.ts";
 export * from "./image_grid_figure.ts";
+export * from "./live_curves.ts";

@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { liveCurves, type OutputSink } from "@lib/display/live_curves.ts";
+import { markPlotlySent } from "@lib/display/plotly_js.ts";
+import { PLOTLY_MIME } from "@lib/display/plot.ts";
+import type { DisplayOptions, MimeBundle } from "@lib/display/output.ts";
+
+function recorder() {
+  const sent: Array<{ bundle: MimeBundle; options: DisplayOptions }> = [];
+  const sink: OutputSink = (bundle, options) => {
+    sent.push({ bundle, options });
+    return Promise.resolve();
+  };
+  return { sent, sink };
+}
+
+/** A clock that advances `step` ms per reading. */
+function clock(step: number) {
+  let t = 0;
+  return () => (t += step);
+}
+
+async function fitLine(callback: ReturnType<typeof liveCurves>, epochs: number, batchSize = 4) {
+  tf.setBackend("cpu");
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+  model.compile({ optimizer: tf.train.sgd(0.05), loss: "meanSquaredError" });
+  const xs = tf.tensor2d([...Array(16).keys()].map((i) => [i / 16]));
+  const ys = xs.mul(2).add(1);
+  const history = await model.fit(xs, ys, {
+    epochs,
+    batchSize,
+    validationSplit: 0.25,
+    verbose: 0,
+    callbacks: [callback],
+  });
+  tf.dispose([xs, ys]);
+  model.dispose();
+  return history;
+}
+
+Deno.test("liveCurves() shows one output, updates it in place each epoch, ends with a full frame", async () => {
+  markPlotlySent(false);
+  const { sent, sink } = recorder();
+  const live = liveCurves({ sink, throttleMs: 0, displayId: "run-1" });
+  const history = await fitLine(live, 4);
+  assert.equal(sent.length, 1 + 4 + 1, "first frame + one update per epoch + final frame");
+  assert.deepEqual(sent.map((s) => s.options), [
+    { displayId: "run-1", update: false },
+    ...Array(5).fill({ displayId: "run-1", update: true }),
+  ]);
+  const updates = sent.slice(1, -1).map((s) => s.bundle);
+  for (const u of updates) {
+    assert.deepEqual(Object.keys(u).sort(), [PLOTLY_MIME, "image/svg+xml", "text/plain"].sort());
+  }
+  assert.match(updates[3]["text/plain"] as string, /^Training… epoch 4\n/);
+  const final = sent[sent.length - 1].bundle;
+  assert.ok(
+    (final["text/html"] as string).length > 1_000_000,
+    "the final frame carries plotly.js once",
+  );
+  assert.deepEqual(live.history.loss, history.history.loss);
+  assert.deepEqual(live.history.val_loss, history.history.val_loss);
+  assert.equal(live.stats().sent, 6);
+  markPlotlySent(false);
+});
+
+Deno.test("liveCurves() throttles updates by its clock and always sends the final frame", async () => {
+  markPlotlySent(true);
+  const { sent, sink } = recorder();
+  // Each clock reading advances 40 ms; updates need 250 ms, so most epochs are skipped.
+  const live = liveCurves({ sink, now: clock(40), throttleMs: 250 });
+  await fitLine(live, 20);
+  const stats = live.stats();
+  assert.ok(stats.throttled > 0, "some epochs were throttled");
+  assert.equal(sent.length, stats.sent);
+  assert.equal(stats.sent + stats.throttled, 1 + 20 + 1);
+  const final = sent[sent.length - 1].bundle;
+  assert.match(
+    final["text/plain"] as string,
+    /loss \(train\): 20 points/,
+    "the final frame has every epoch",
+  );
+  assert.ok(
+    !(final["text/html"] as string).includes("window.Plotly = Plotly"),
+    "library already sent",
+  );
+  markPlotlySent(false);
+});
+
+Deno.test("liveCurves() batches: true plots every batch loss on a fractional-epoch axis", async () => {
+  const { sent, sink } = recorder();
+  const live = liveCurves({ sink, throttleMs: 0, batches: true });
+  await fitLine(live, 2, 4); // 12 training samples / 4 = 3 batches per epoch
+  const fig = live.figure();
+  assert.equal(fig.data[0].name, "loss (batch)");
+  assert.deepEqual(fig.data[0].x, [0.3333, 0.6667, 1, 1.3333, 1.6667, 2]);
+  assert.equal(sent.length, 1 + 6 + 2 + 1, "updates on batch and epoch ends");
+});
+
+Deno.test("liveCurves() final frame carries early-stop markers read at the end", async () => {
+  const { sent, sink } = recorder();
+  const live = liveCurves({
+    sink,
+    throttleMs: 0,
+    finalMarkers: () => ({ stoppedEpoch: 3, restoredEpoch: 2 }),
+  });
+  await fitLine(live, 3);
+  const final = sent[sent.length - 1].bundle;
+  assert.match(final["text/plain"] as string, /restored weights \(epoch 2\)/);
+  assert.equal(live.figure().layout.shapes?.[0].x0, 3);
+});
+
+Deno.test("liveCurves() with an unknown metric shows the message and lets training finish", async () => {
+  const { sent, sink } = recorder();
+  const live = liveCurves({ sink, throttleMs: 0, metrics: ["acc"] });
+  const history = await fitLine(live, 3);
+  assert.equal(history.history.loss.length, 3, "training was not interrupted");
+  assert.match(live.stats().error ?? "", /no metric "acc" in this history/);
+  assert.match(
+    sent[sent.length - 1].bundle["text/plain"] as string,
+    /^liveCurves: historyFigure\(\): no metric "acc"/,
+  );
+});
+
+Deno.test("liveCurves() keeps every update small on a 500-epoch run", async () => {
+  const { sink } = recorder();
+  const live = liveCurves({ sink, throttleMs: 0 });
+  await live.onTrainBegin();
+  for (let e = 0; e < 500; e++) {
+    await live.onEpochEnd(e, { loss: 1 / (e + 1), val_loss: 1.2 / (e + 1) });
+  }
+  await live.onTrainEnd();
+  assert.ok(live.stats().maxUpdateBytes < 150_000, `${live.stats().maxUpdateBytes} bytes`);
+});
+
+Deno.test("liveCurves() resets between fit calls", async () => {
+  const { sent, sink } = recorder();
+  const live = liveCurves({ sink, throttleMs: 0 });
+  await fitLine(live, 2);
+  await fitLine(live, 3);
+  assert.equal(live.history.loss.length, 3);
+  const ids = new Set(sent.map((s) => s.options.displayId));
+  assert.equal(ids.size, 2, "each run gets its own output");
+});
