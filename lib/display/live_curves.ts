@@ -17,8 +17,8 @@ import { figureBundle, figureSummary } from "./plot.ts";
 import { markPlotlySent, plotlySent } from "./plotly_js.ts";
 import { display, type DisplayOptions, inKernel, type MimeBundle } from "./output.ts";
 
-/** Logs tfjs passes to callbacks: metric name → value. */
-export type Logs = Record<string, number | unknown>;
+/** TrainingLogs tfjs passes to callbacks: metric name → value. */
+export type TrainingLogs = Record<string, number | unknown>;
 
 /** Where the dashboard's outputs go: `display` from output.ts unless told otherwise. */
 export type OutputSink = (bundle: MimeBundle, options: DisplayOptions) => Promise<void>;
@@ -76,13 +76,13 @@ export interface LiveCurvesStats {
 /** The callback object {@linkcode liveCurves} returns (pass it in `callbacks` of `fit`). */
 export interface LiveCurves {
   /** tfjs hook. */
-  onTrainBegin: (logs?: Logs) => Promise<void>;
+  onTrainBegin: (logs?: TrainingLogs) => Promise<void>;
   /** tfjs hook. */
-  onEpochEnd: (epoch: number, logs?: Logs) => Promise<void>;
+  onEpochEnd: (epoch: number, logs?: TrainingLogs) => Promise<void>;
   /** tfjs hook. */
-  onBatchEnd: (batch: number, logs?: Logs) => Promise<void>;
+  onBatchEnd: (batch: number, logs?: TrainingLogs) => Promise<void>;
   /** tfjs hook. */
-  onTrainEnd: (logs?: Logs) => Promise<void>;
+  onTrainEnd: (logs?: TrainingLogs) => Promise<void>;
   /** The per-epoch series recorded so far. */
   readonly history: Record<string, number[]>;
   /** Counters of what was sent. */
@@ -213,7 +213,7 @@ export function liveCurves(options: LiveCurvesOptions = {}): LiveCurves {
       }
       stats.busyMs += now() - t;
     },
-    onEpochEnd: async (e: number, logs: Logs = {}) => {
+    onEpochEnd: async (e: number, logs: TrainingLogs = {}) => {
       epoch = e + 1;
       for (const [key, value] of Object.entries(logs)) {
         if (typeof value !== "number") continue;
@@ -221,7 +221,7 @@ export function liveCurves(options: LiveCurvesOptions = {}): LiveCurves {
       }
       await redraw(false);
     },
-    onBatchEnd: async (batch: number, logs: Logs = {}) => {
+    onBatchEnd: async (batch: number, logs: TrainingLogs = {}) => {
       if (!batches) return;
       const loss = logs.loss;
       if (typeof loss !== "number") return;
