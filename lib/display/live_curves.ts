@@ -17,7 +17,7 @@ import { figureBundle, figureSummary } from "./plot.ts";
 import { markPlotlySent, plotlySent } from "./plotly_js.ts";
 import { display, type DisplayOptions, inKernel, type MimeBundle } from "./output.ts";
 
-/** TrainingLogs tfjs passes to callbacks: metric name → value. */
+/** Logs tfjs passes to callbacks: metric name → value. */
 export type TrainingLogs = Record<string, number | unknown>;
 
 /** Where the dashboard's outputs go: `display` from output.ts unless told otherwise. */
