@@ -7,6 +7,8 @@
  * - `UnsortedSegmentSum` (missing: the gradient of `gather`, hence of `Embedding`):
  *   a scatter-add that touches each input row once, O(rows × width) — the `cpu`
  *   kernel loops over every segment for every row, O(vocabulary × rows × width).
+ * - `MaxPoolGrad` (wrong in tfjs-wasm 4.22: windows whose maximum is negative get no
+ *   gradient): the `cpu` kernel's search, as a loop over the wasm heap.
  * - `BatchMatMul` with `transposeA` / `transposeB` (what backprop of every Dense layer
  *   calls): tfjs-wasm 4.22 runs those through a slow path that ignores the thread
  *   pool; here the transposed operand is transposed explicitly and the product runs
@@ -169,6 +171,69 @@ function unsortedSegmentSum(
   return out;
 }
 
+/**
+ * dx[b, h, w, c] = Σ dy[b, oh, ow, c] over the windows whose (first) maximum is at
+ * (h, w). tfjs-wasm 4.22's own `MaxPoolGrad` drops the gradient of every window whose
+ * maximum is negative (it starts its search from the smallest *positive* float), so
+ * `MaxPooling` layers trained wrong on `wasm` whenever their input could be negative.
+ * Same search as the `cpu` kernel: padding excluded, ties to the first in row-major order.
+ */
+function maxPoolGrad(args: KernelArgs): Info {
+  const backend = args.backend as BackendWasm;
+  const { dy, input } = args.inputs as { dy: Info; input: Info };
+  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: "floor" | "round" | "ceil";
+  };
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const [batch, height, width, channels] = input.shape;
+  const { outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { effectiveFilterHeight, effectiveFilterWidth, dilationHeight, dilationWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const dx = backend.makeOutput(input.shape, "float32");
+  const dxs = backend.typedArrayFromHeap(dx);
+  dxs.fill(0);
+  const xs = backend.typedArrayFromHeap(input);
+  const dys = backend.typedArrayFromHeap(dy);
+  for (let b = 0; b < batch; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const h0 = oh * strideHeight - top;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const w0 = ow * strideWidth - left;
+        for (let c = 0; c < channels; c++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let fh = 0; fh < effectiveFilterHeight; fh += dilationHeight) {
+            const h = h0 + fh;
+            if (h < 0 || h >= height) continue;
+            for (let fw = 0; fw < effectiveFilterWidth; fw += dilationWidth) {
+              const w = w0 + fw;
+              if (w < 0 || w >= width) continue;
+              const index = ((b * height + h) * width + w) * channels + c;
+              if (xs[index] > best) {
+                best = xs[index];
+                at = index;
+              }
+            }
+          }
+          if (at >= 0) dxs[at] += dys[((b * outHeight + oh) * outWidth + ow) * channels + c];
+        }
+      }
+    }
+  }
+  return dx;
+}
+
 /** A `BatchMatMul` that hands transposed products to the plain (fast) path. */
 function fastBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
   const kernel = (args: KernelArgs) => {
@@ -203,6 +268,7 @@ function isOurs(name: string): boolean {
 export const WASM_TRAINING_KERNELS: readonly string[] = [
   "Conv2DBackpropFilter",
   "UnsortedSegmentSum",
+  "MaxPoolGrad",
   "BatchMatMul",
 ];
 
@@ -216,7 +282,7 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
  * @example
  * ```ts
  * import { registerWasmTrainingKernels } from "@lib";
- * registerWasmTrainingKernels(); // ["Conv2DBackpropFilter", "UnsortedSegmentSum", "BatchMatMul"]
+ * registerWasmTrainingKernels(); // ["Conv2DBackpropFilter", "UnsortedSegmentSum", "MaxPoolGrad", "BatchMatMul"]
  * ```
  */
 export function registerWasmTrainingKernels(
@@ -238,6 +304,7 @@ export function registerWasmTrainingKernels(
   };
   add("Conv2DBackpropFilter", mark(conv2DBackpropFilter));
   add("UnsortedSegmentSum", mark(unsortedSegmentSum));
+  add("MaxPoolGrad", mark(maxPoolGrad));
   const matMul = tf.getKernel("BatchMatMul", "wasm");
   if (matMul && fastTransposedMatMul && !isOurs("BatchMatMul")) {
     tf.unregisterKernel("BatchMatMul", "wasm");
