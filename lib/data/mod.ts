@@ -28,3 +28,4 @@ export {
 } from "./synthetic.ts";
 export { type CarColumn, type CarRow, type Cars, loadCars, type LoadCarsOptions } from "./cars.ts";
 export { loadMnist, type LoadMnistOptions, type Mnist, MNIST_PIXELS, MNIST_SIZE } from "./mnist.ts";
+export { restoreRandom, setRandomSeed } from "./seed.ts";
