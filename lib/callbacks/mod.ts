@@ -24,6 +24,16 @@ export {
   renderProgress,
 } from "./progress_bar.ts";
 export {
+  getLearningRate,
+  LEARNING_RATE_KEY,
+  ReduceLROnPlateau,
+  reduceLROnPlateau,
+  type ReduceLROnPlateauOptions,
+  setLearningRate,
+} from "./reduce_lr_on_plateau.ts";
+export { TerminateOnNaN, terminateOnNaN, type TerminateOnNaNOptions } from "./terminate_on_nan.ts";
+export { CsvLogger, csvLogger, type CsvLoggerOptions } from "./csv_logger.ts";
+export {
   type Logs,
   resolveLogs,
   TrainingCallback,
