@@ -282,6 +282,11 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
     locateFile: (path: string) => path,
     onAbort: (message: string) => abortMessage = message,
     print: () => {},
+    // Emscripten warns that blocking the main thread is dangerous — true in browsers,
+    // not in Deno, where the main thread may block (Atomics.wait) while workers compute.
+    printErr: (text: string) => {
+      if (!text.includes("Blocking on the main thread")) console.warn(text);
+    },
   });
   // The threaded glue resolves only after every pthread worker has loaded the module;
   // a worker that fails to boot would leave it pending forever, so wait with a deadline.

@@ -137,6 +137,8 @@ function guardSyncReads(backend: ReadableBackend): void {
   };
 }
 
+let active: { backend: tf.KernelBackend; description: string } | undefined;
+
 /** What {@linkcode useWebGpu} started. */
 export interface WebGpuInfo {
   description: string;
@@ -167,6 +169,14 @@ export async function useWebGpu(options: WebGpuOptions = {}): Promise<WebGpuInfo
     );
   }
   const adapter = probe.adapter;
+  // Keep a running backend on the same adapter (and the tensors it holds).
+  if (
+    active && active.description === probe.description &&
+    tf.engine().registry.webgpu === active.backend
+  ) {
+    if (tf.getBackend() !== "webgpu") await tf.setBackend("webgpu");
+    return { description: active.description, software: probe.software };
+  }
   const { WebGPUBackend } = await import("@tensorflow/tfjs-backend-webgpu");
   const previous = tf.getBackend() as string | undefined;
   if ("webgpu" in tf.engine().registryFactory) tf.removeBackend("webgpu");
@@ -191,6 +201,7 @@ export async function useWebGpu(options: WebGpuOptions = {}): Promise<WebGpuInfo
       });
       const backend = new WebGPUBackend(device, adapter.info);
       guardSyncReads(backend as unknown as ReadableBackend);
+      active = { backend, description: probe.description ?? "unknown adapter" };
       return backend;
     } catch (error) {
       failure = error;
