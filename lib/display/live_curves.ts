@@ -1,5 +1,5 @@
 /**
- * A live training dashboard: a plain tfjs callback object that draws the learning curves
+ * A live training dashboard: a tfjs callback that draws the learning curves
  * once and redraws the same output in place as epochs (optionally batches) end,
  * throttled to a few updates per second, and ends with a full static + interactive
  * frame (the one saved in the notebook).
@@ -10,6 +10,7 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
 import type { Figure } from "./figure.ts";
 import { decimate, DEFAULT_MAX_POINTS } from "./figure.ts";
 import { historyFigure, type HistoryFigureOptions } from "./history_figure.ts";
@@ -18,7 +19,7 @@ import { markPlotlySent, plotlySent } from "./plotly_js.ts";
 import { display, type DisplayOptions, inKernel, type MimeBundle } from "./output.ts";
 
 /** Logs tfjs passes to callbacks: metric name → value. */
-export type TrainingLogs = Record<string, number | unknown>;
+export type TrainingLogs = Record<string, number | tf.Scalar>;
 
 /** Where the dashboard's outputs go: `display` from output.ts unless told otherwise. */
 export type OutputSink = (bundle: MimeBundle, options: DisplayOptions) => Promise<void>;
@@ -73,29 +74,78 @@ export interface LiveCurvesStats {
   error?: string;
 }
 
-/** The callback object {@linkcode liveCurves} returns (pass it in `callbacks` of `fit`). */
-export interface LiveCurves {
-  /** tfjs hook. */
-  onTrainBegin: (logs?: TrainingLogs) => Promise<void>;
-  /** tfjs hook. */
+/** The dashboard's state machine behind {@linkcode LiveCurves} (private). */
+interface LiveCurvesImpl {
+  onTrainBegin: () => Promise<void>;
   onEpochEnd: (epoch: number, logs?: TrainingLogs) => Promise<void>;
-  /** tfjs hook. */
   onBatchEnd: (batch: number, logs?: TrainingLogs) => Promise<void>;
-  /** tfjs hook. */
-  onTrainEnd: (logs?: TrainingLogs) => Promise<void>;
+  onTrainEnd: () => Promise<void>;
+  history: () => Record<string, number[]>;
+  stats: () => LiveCurvesStats;
+  figure: () => Figure;
+}
+
+/**
+ * The callback {@linkcode liveCurves} returns: a `tf.Callback` whose hooks are bound, so
+ * it works anywhere in a `callbacks` list — tfjs uses a list as `tf.Callback`s when its
+ * first item is one, and otherwise wraps every item as a plain hook object.
+ */
+export class LiveCurves extends tf.Callback {
+  #impl: LiveCurvesImpl;
+
+  /**
+   * @param options See {@linkcode LiveCurvesOptions}.
+   */
+  constructor(options: LiveCurvesOptions = {}) {
+    super();
+    this.#impl = dashboard(options);
+    this.onTrainBegin = this.onTrainBegin.bind(this);
+    this.onEpochEnd = this.onEpochEnd.bind(this);
+    this.onBatchEnd = this.onBatchEnd.bind(this);
+    this.onTrainEnd = this.onTrainEnd.bind(this);
+  }
+
+  /** Shows the first (empty) frame and resets the state. */
+  override async onTrainBegin(_logs?: TrainingLogs): Promise<void> {
+    await this.#impl.onTrainBegin();
+  }
+
+  /** Records the epoch's logs and redraws (throttled). */
+  override async onEpochEnd(epoch: number, logs?: TrainingLogs): Promise<void> {
+    await this.#impl.onEpochEnd(epoch, logs);
+  }
+
+  /** Records the batch loss and redraws (throttled), when `batches` is on. */
+  override async onBatchEnd(batch: number, logs?: TrainingLogs): Promise<void> {
+    await this.#impl.onBatchEnd(batch, logs);
+  }
+
+  /** Sends the final frame (interactive HTML, SVG, Plotly JSON, summary). */
+  override async onTrainEnd(_logs?: TrainingLogs): Promise<void> {
+    await this.#impl.onTrainEnd();
+  }
+
   /** The per-epoch series recorded so far. */
-  readonly history: Record<string, number[]>;
+  get history(): Record<string, number[]> {
+    return this.#impl.history();
+  }
+
   /** Counters of what was sent. */
-  stats(): LiveCurvesStats;
+  stats(): LiveCurvesStats {
+    return this.#impl.stats();
+  }
+
   /** The figure as it stands (the final frame's figure after training). */
-  figure(): Figure;
+  figure(): Figure {
+    return this.#impl.figure();
+  }
 }
 
 /**
  * A live learning-curves dashboard for `model.fit`.
  *
  * @param options Metrics, throttle, batch curves, final markers.
- * @returns A plain callback object; reusable across `fit` calls (state resets on train begin).
+ * @returns A `tf.Callback` (hooks bound); reusable across `fit` calls (state resets on train begin).
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
@@ -108,6 +158,10 @@ export interface LiveCurves {
  * ```
  */
 export function liveCurves(options: LiveCurvesOptions = {}): LiveCurves {
+  return new LiveCurves(options);
+}
+
+function dashboard(options: LiveCurvesOptions): LiveCurvesImpl {
   const {
     throttleMs = 250,
     batches = false,
@@ -190,9 +244,7 @@ export function liveCurves(options: LiveCurvesOptions = {}): LiveCurves {
   }
 
   return {
-    get history() {
-      return history;
-    },
+    history: () => history,
     stats: () => ({ ...stats }),
     figure: () => current,
     onTrainBegin: async () => {
@@ -216,15 +268,15 @@ export function liveCurves(options: LiveCurvesOptions = {}): LiveCurves {
     onEpochEnd: async (e: number, logs: TrainingLogs = {}) => {
       epoch = e + 1;
       for (const [key, value] of Object.entries(logs)) {
-        if (typeof value !== "number") continue;
-        (history[key] ??= []).push(value);
+        const v = await scalarOf(value);
+        if (v !== undefined) (history[key] ??= []).push(v);
       }
       await redraw(false);
     },
     onBatchEnd: async (batch: number, logs: TrainingLogs = {}) => {
       if (!batches) return;
-      const loss = logs.loss;
-      if (typeof loss !== "number") return;
+      const loss = await scalarOf(logs.loss);
+      if (loss === undefined) return;
       batchLoss.push([epoch, batch, loss]);
       batchesPerEpoch = Math.max(batchesPerEpoch, batch + 1);
       await redraw(false);
@@ -247,4 +299,17 @@ export function liveCurves(options: LiveCurvesOptions = {}): LiveCurves {
       }
     },
   };
+}
+
+/**
+ * A log value as a number: tfjs hands plain hook objects numbers, but hands `tf.Callback`s
+ * scalar tensors (disposed right after the hook), so read them before returning.
+ */
+async function scalarOf(value: unknown): Promise<number | undefined> {
+  if (typeof value === "number") return value;
+  if (value !== null && typeof value === "object" && "data" in value) {
+    const data = await (value as { data(): Promise<ArrayLike<number>> }).data();
+    return data.length > 0 ? Number(data[0]) : undefined;
+  }
+  return undefined;
 }

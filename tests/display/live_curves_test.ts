@@ -142,3 +142,32 @@ Deno.test("liveCurves() resets between fit calls", async () => {
   const ids = new Set(sent.map((s) => s.options.displayId));
   assert.equal(ids.size, 2, "each run gets its own output");
 });
+
+Deno.test("liveCurves() works before or after a tf.Callback, or behind a plain hook object", async () => {
+  for (const order of ["after", "before", "plain"] as const) {
+    const { sent, sink } = recorder();
+    const live = liveCurves({ sink, throttleMs: 0 });
+    const stopper = tf.callbacks.earlyStopping({ monitor: "val_loss", patience: 100 });
+    tf.setBackend("cpu");
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+    model.compile({ optimizer: tf.train.sgd(0.05), loss: "meanSquaredError" });
+    const xs = tf.tensor2d([[0], [0.25], [0.5], [0.75]]);
+    const ys = xs.mul(2);
+    const history = await model.fit(xs, ys, {
+      epochs: 3,
+      batchSize: 2,
+      validationSplit: 0.25,
+      verbose: 0,
+      callbacks: order === "after"
+        ? [stopper, live]
+        : order === "before"
+        ? [live, stopper]
+        : [{ onEpochEnd: () => {} }, live],
+    });
+    tf.dispose([xs, ys]);
+    model.dispose();
+    assert.deepEqual(live.history.loss, history.history.loss, order);
+    assert.deepEqual(live.history.val_loss, history.history.val_loss, order);
+    assert.equal(sent.length, 5, order);
+  }
+});
