@@ -285,6 +285,7 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
     // Emscripten warns that blocking the main thread is dangerous — true in browsers,
     // not in Deno, where the main thread may block (Atomics.wait) while workers compute.
     printErr: (text: string) => {
+      // deno-lint-ignore no-console -- Emscripten's own error stream
       if (!text.includes("Blocking on the main thread")) console.warn(text);
     },
   });

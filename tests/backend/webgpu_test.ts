@@ -13,10 +13,11 @@ if (!Deno.env.get("XDG_RUNTIME_DIR")) {
 }
 const probe = await probeWebGpu({ allowSoftwareAdapter: true });
 const ignore = probe.adapter === null;
-if (ignore) console.warn(`webgpu_test.ts: skipped, ${probe.reason}`);
+/** Test names carry the reason they are skipped. */
+const skip = ignore ? ` [skipped: ${probe.reason}]` : "";
 
 Deno.test({
-  name: "useWebGpu() starts tfjs's webgpu backend on the adapter it found",
+  name: "useWebGpu() starts tfjs's webgpu backend on the adapter it found" + skip,
   ignore,
   async fn() {
     const info = await useWebGpu({ allowSoftwareAdapter: true });
@@ -29,7 +30,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "dataSync() on a GPU-resident tensor throws the actionable error, not clearRect",
+  name: "dataSync() on a GPU-resident tensor throws the actionable error, not clearRect" + skip,
   ignore,
   async fn() {
     await useWebGpu({ allowSoftwareAdapter: true });
@@ -48,7 +49,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "selectBackend() auto uses a software adapter only with allowSoftwareAdapter",
+  name: "selectBackend() auto uses a software adapter only with allowSoftwareAdapter" + skip,
   ignore,
   async fn() {
     const report = await selectBackend({ allowSoftwareAdapter: true });
@@ -59,7 +60,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "model.fit() trains on webgpu with async reads (loss decreases)",
+  name: "model.fit() trains on webgpu with async reads (loss decreases)" + skip,
   ignore,
   async fn() {
     await useWebGpu({ allowSoftwareAdapter: true });
