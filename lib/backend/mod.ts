@@ -15,6 +15,7 @@
  *   multi-threaded, with the training kernels tfjs lacks.
  * - {@linkcode useWebGpu} / {@linkcode probeWebGpu} — the WebGPU backend and its adapter.
  * - {@linkcode registerWasmTrainingKernels} — the kernels behind Conv/Embedding training.
+ * - {@linkcode registerCpuTrainingKernels} — an Embedding gradient for `cpu` that scales.
  * - {@linkcode silenceNodeBanner} — no "running in Node.js" banner in Deno.
  *
  * @module
@@ -44,4 +45,5 @@ export {
   type WebGpuProbe,
 } from "./webgpu.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
+export { registerCpuTrainingKernels } from "./cpu_kernels.ts";
 export { silenceNodeBanner } from "./quiet.ts";

@@ -11,6 +11,7 @@ import {
   BackendReport,
   type BackendReportData,
 } from "./backend_report.ts";
+import { registerCpuTrainingKernels } from "./cpu_kernels.ts";
 import { silenceNodeBanner } from "./quiet.ts";
 import { availableCores, useWasm, validateThreads } from "./wasm.ts";
 import { probeWebGpu, useWebGpu } from "./webgpu.ts";
@@ -151,6 +152,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
           reason: `${wasm.flavor} build, ${wasm.threads} of ${availableCores()} cores`,
         });
       } else {
+        registerCpuTrainingKernels();
         if (!(await tf.setBackend("cpu"))) throw new Error('tf.setBackend("cpu") failed');
         data.threads = 1;
         attempts.push({
