@@ -8,6 +8,7 @@
  * - `figureBundle` / `plot`: figure → Plotly JSON + HTML (plotly.js inlined once per
  *   session, no CDN) + static SVG + text summary.
  * - `liveCurves()`: a tfjs callback that redraws learning curves in place while `fit` runs.
+ * - `showModel(model)`, `showTensor(t)`: model summary table and bounded tensor views.
  *
  * @module
  */
@@ -25,3 +26,5 @@ export * from "./heatmap_figure.ts";
 export * from "./contour_figure.ts";
 export * from "./image_grid_figure.ts";
 export * from "./live_curves.ts";
+export * from "./model_view.ts";
+export * from "./tensor_view.ts";
