@@ -1,9 +1,9 @@
 /**
  * Keras-parity training callbacks for `model.fit(..., { callbacks })`.
  *
- * Each is a `tf.Callback`, so it goes into the same list as tfjs's own. Tip: when a
- * list mixes these with plain hook objects (`{ onEpochEnd() {…} }`), put one of these
- * first — tfjs wraps the whole list as plain objects when the first item is one.
+ * Each is a `tf.Callback`, so it goes into the same list as tfjs's own. To mix them
+ * with plain hook objects (`{ onEpochEnd() {…} }`), wrap the list in
+ * `callbackList(...)`: tfjs itself only handles all-callbacks or all-plain lists.
  *
  * @module
  */
@@ -33,6 +33,8 @@ export {
 } from "./reduce_lr_on_plateau.ts";
 export { TerminateOnNaN, terminateOnNaN, type TerminateOnNaNOptions } from "./terminate_on_nan.ts";
 export { CsvLogger, csvLogger, type CsvLoggerOptions } from "./csv_logger.ts";
+export { StopOn, stopOn, StopOnInterrupt, stopOnInterrupt, type StopOnOptions } from "./stop_on.ts";
+export { type AnyCallback, callbackList } from "./callback_list.ts";
 export {
   type Logs,
   resolveLogs,
