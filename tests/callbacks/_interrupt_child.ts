@@ -29,6 +29,7 @@ const history = await model.fit(data.xs, data.ys, {
     }),
   ],
 });
+// deno-lint-ignore no-console
 console.log(JSON.stringify({
   epochs: history.epoch.length,
   batches,
