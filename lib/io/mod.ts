@@ -11,4 +11,11 @@ export {
   registerFileSystemRouter,
   WEIGHTS_ONLY_FORMAT,
 } from "./file_system.ts";
-export { loadModel, loadWeights, saveModel, type SaveOptions, saveWeights } from "./model_files.ts";
+export {
+  loadModel,
+  loadWeights,
+  type LoadWeightsResult,
+  saveModel,
+  type SaveOptions,
+  saveWeights,
+} from "./model_files.ts";

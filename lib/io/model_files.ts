@@ -42,7 +42,25 @@ function restoreOptimizerExtras(optimizer: tf.Optimizer, extras: Record<string, 
 export interface SaveOptions {
   /** Also store the optimizer's state (Adam moments, iteration count…). @default {false} */
   includeOptimizer?: boolean;
+  /**
+   * JSON-serialisable data stored in the same atomic write as the weights (e.g. the
+   * epoch counter of a backup), read back by {@linkcode loadWeights}. Only
+   * {@linkcode saveWeights} uses it.
+   * @default {undefined}
+   */
+  metadata?: Record<string, unknown>;
 }
+
+/** What {@linkcode loadWeights} restored. */
+export interface LoadWeightsResult {
+  /** Whether optimizer state was saved and restored into the model's optimizer. */
+  optimizer: boolean;
+  /** The `metadata` given to {@linkcode saveWeights}, if any. */
+  metadata: Record<string, unknown> | undefined;
+}
+
+/** Metadata key under which saveWeights stores `options.metadata`. */
+const METADATA_KEY = "libMetadata";
 
 /**
  * Save a model (topology + weights) to a folder, atomically.
@@ -119,16 +137,16 @@ export async function saveWeights(
   dir: string | URL,
   options: SaveOptions = {},
 ): Promise<tf.io.SaveResult> {
-  const { includeOptimizer = false } = options;
+  const { includeOptimizer = false, metadata } = options;
   const target = fileSystem(dir);
   let result: tf.io.SaveResult | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const { modelTopology: _topology, ...rest } = artifacts;
       const extras = includeOptimizer ? optimizerExtras(model.optimizer) : {};
-      const userDefinedMetadata = Object.keys(extras).length === 0
-        ? rest.userDefinedMetadata
-        : { ...rest.userDefinedMetadata, [EXTRAS_KEY]: extras };
+      const userDefinedMetadata = { ...rest.userDefinedMetadata };
+      if (Object.keys(extras).length > 0) userDefinedMetadata[EXTRAS_KEY] = extras;
+      if (metadata !== undefined) userDefinedMetadata[METADATA_KEY] = metadata;
       result = await target.save!({ ...rest, userDefinedMetadata, format: WEIGHTS_ONLY_FORMAT });
       return result;
     }),
@@ -172,7 +190,7 @@ function setModelWeights(
  *
  * @param model The model to fill.
  * @param dir The checkpoint folder.
- * @returns Whether optimizer state was restored.
+ * @returns Whether optimizer state was restored, and the saved `metadata`.
  * @throws When the checkpoint is missing/corrupt, or its weights do not match the model.
  * @example
  * ```ts
@@ -182,12 +200,18 @@ function setModelWeights(
  * await loadWeights(model, "checkpoints/last");
  * ```
  */
-export async function loadWeights(model: tf.LayersModel, dir: string | URL): Promise<boolean> {
+export async function loadWeights(
+  model: tf.LayersModel,
+  dir: string | URL,
+): Promise<LoadWeightsResult> {
   const artifacts = await fileSystem(dir).load!();
   if (artifacts.weightData === undefined || artifacts.weightSpecs === undefined) {
     throw new Error(`loadWeights: checkpoint "${String(dir)}" has no weights.`);
   }
   const named = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  const metadata = artifacts.userDefinedMetadata?.[METADATA_KEY] as
+    | Record<string, unknown>
+    | undefined;
   const modelWeights: tf.NamedTensorMap = {};
   const optimizerWeights: Array<{ name: string; tensor: tf.Tensor }> = [];
   for (const spec of artifacts.weightSpecs) {
@@ -209,9 +233,9 @@ export async function loadWeights(model: tf.LayersModel, dir: string | URL): Pro
       for (const w of after) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
       const extras = artifacts.userDefinedMetadata?.[EXTRAS_KEY];
       if (extras !== undefined) restoreOptimizerExtras(optimizer, extras as Record<string, number>);
-      return true;
+      return { optimizer: true, metadata };
     }
-    return false;
+    return { optimizer: false, metadata };
   } catch (error) {
     throw new Error(
       `loadWeights: the weights in "${String(dir)}" do not fit this model ` +

@@ -43,7 +43,7 @@ Deno.test("saveWeights()/loadWeights() restore weights and Adam state: resumed t
   const copy = trainedModel();
   copy.setWeights(model.getWeights().map((w) => tf.zerosLike(w)));
   // Optimizer state restore needs the optimizer's variables to exist: load them too.
-  assert.equal(await loadWeights(copy, dir), true);
+  assert.deepEqual(await loadWeights(copy, dir), { optimizer: true, metadata: undefined });
   await copy.fit(xs(), ys(), { epochs: 2, verbose: 0, shuffle: false });
   const a = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
   const b = copy.getWeights().flatMap((w) => Array.from(w.dataSync()));
@@ -63,6 +63,18 @@ Deno.test("loadWeights() frees the optimizer state it replaces (no tensor leak)"
   await loadWeights(model, dir);
   await loadWeights(model, dir);
   assert.equal(tf.memory().numTensors, before);
+  model.dispose();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("saveWeights({ metadata }) stores data atomically with the weights; loadWeights returns it", async () => {
+  const dir = await Deno.makeTempDir();
+  const model = trainedModel();
+  await saveWeights(model, dir, { metadata: { epoch: 7, note: "x" } });
+  assert.deepEqual(await loadWeights(model, dir), {
+    optimizer: false,
+    metadata: { epoch: 7, note: "x" },
+  });
   model.dispose();
   await Deno.remove(dir, { recursive: true });
 });
