@@ -23,6 +23,30 @@ import { inKernel } from "../display/output.ts";
 import { say, warn } from "./_log.ts";
 import { TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
 
+// Models whose current/last fit was stopped by a StopOn (read by backupAndRestore,
+// which keeps its backup for such runs even when they stop at an epoch boundary).
+const stoppedOnRequest = new WeakSet<object>();
+
+/**
+ * Whether the last `fit` of `model` was stopped by {@linkcode stopOn} /
+ * {@linkcode stopOnInterrupt} (rather than finishing or being stopped by e.g. early
+ * stopping).
+ *
+ * @param model The model given to `fit` (or the one callbacks see).
+ * @returns `true` if a stop was requested.
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { wasStoppedOnRequest } from "@lib";
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+ * console.log(wasStoppedOnRequest(model)); // false
+ * ```
+ */
+export function wasStoppedOnRequest(model: object): boolean {
+  const inner = (model as { model?: object }).model;
+  return stoppedOnRequest.has(model) || (inner !== undefined && stoppedOnRequest.has(inner));
+}
+
 /** Options of {@linkcode stopOn}. */
 export interface StopOnOptions {
   /** 1: print where training stopped. @default {1} */
@@ -64,6 +88,7 @@ export class StopOn extends TrainingCallback {
   /** Starts listening for the abort. */
   override onTrainBegin(_logs?: UnresolvedLogs): Promise<void> {
     this.stoppedAt = undefined;
+    if (this.model) stoppedOnRequest.delete(this.model);
     this.signal.addEventListener("abort", this.#onAbort);
     return Promise.resolve();
   }
@@ -99,6 +124,7 @@ export class StopOn extends TrainingCallback {
   #stop(): void {
     if (this.model === null || this.model === undefined) return;
     this.model.stopTraining = true;
+    stoppedOnRequest.add(this.model);
   }
 }
 

@@ -38,6 +38,41 @@ function restoreOptimizerExtras(optimizer: tf.Optimizer, extras: Record<string, 
   }
 }
 
+/**
+ * What `model.save()` hands to an IOHandler, built here because tfjs's own path
+ * leaks one tensor per save with `includeOptimizer` (the iteration-count scalar from
+ * `optimizer.getWeights()` is never disposed). Same content otherwise.
+ */
+async function artifactsOf(
+  model: tf.LayersModel,
+  includeOptimizer: boolean,
+): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler((a) => {
+    artifacts = a;
+    return Promise.resolve({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) });
+  }));
+  const result = artifacts!;
+  const optimizer = model.optimizer;
+  if (includeOptimizer && optimizer !== undefined && optimizer !== null) {
+    const weights = await optimizer.getWeights();
+    try {
+      const { data, specs } = await tf.io.encodeWeights(weights, "optimizer");
+      result.weightSpecs = [...(result.weightSpecs ?? []), ...specs];
+      result.weightData = tf.io.concatenateArrayBuffers([
+        tf.io.concatenateArrayBuffers(result.weightData ?? new ArrayBuffer(0)),
+        data,
+      ]);
+      // getTrainingConfig is protected in tfjs's typings but is what model.save uses.
+      result.trainingConfig = (model as unknown as { getTrainingConfig(): tf.io.TrainingConfig })
+        .getTrainingConfig();
+    } finally {
+      for (const w of weights) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+    }
+  }
+  return result;
+}
+
 /** Options of {@linkcode saveModel} and {@linkcode saveWeights}. */
 export interface SaveOptions {
   /** Also store the optimizer's state (Adam moments, iteration count…). @default {false} */
@@ -79,13 +114,14 @@ const METADATA_KEY = "libMetadata";
  * const copy = await loadModel(dir);
  * ```
  */
-export function saveModel(
+export async function saveModel(
   model: tf.LayersModel,
   dir: string | URL,
   options: SaveOptions = {},
 ): Promise<tf.io.SaveResult> {
   const { includeOptimizer = false } = options;
-  return model.save(fileSystem(dir), { includeOptimizer });
+  const artifacts = await artifactsOf(model, includeOptimizer);
+  return fileSystem(dir).save!(artifacts);
 }
 
 /**
@@ -138,21 +174,12 @@ export async function saveWeights(
   options: SaveOptions = {},
 ): Promise<tf.io.SaveResult> {
   const { includeOptimizer = false, metadata } = options;
-  const target = fileSystem(dir);
-  let result: tf.io.SaveResult | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const { modelTopology: _topology, ...rest } = artifacts;
-      const extras = includeOptimizer ? optimizerExtras(model.optimizer) : {};
-      const userDefinedMetadata = { ...rest.userDefinedMetadata };
-      if (Object.keys(extras).length > 0) userDefinedMetadata[EXTRAS_KEY] = extras;
-      if (metadata !== undefined) userDefinedMetadata[METADATA_KEY] = metadata;
-      result = await target.save!({ ...rest, userDefinedMetadata, format: WEIGHTS_ONLY_FORMAT });
-      return result;
-    }),
-    { includeOptimizer },
-  );
-  return result!;
+  const { modelTopology: _topology, ...rest } = await artifactsOf(model, includeOptimizer);
+  const userDefinedMetadata = { ...rest.userDefinedMetadata };
+  const extras = includeOptimizer ? optimizerExtras(model.optimizer) : {};
+  if (Object.keys(extras).length > 0) userDefinedMetadata[EXTRAS_KEY] = extras;
+  if (metadata !== undefined) userDefinedMetadata[METADATA_KEY] = metadata;
+  return fileSystem(dir).save!({ ...rest, userDefinedMetadata, format: WEIGHTS_ONLY_FORMAT });
 }
 
 /**

@@ -53,13 +53,15 @@ Deno.test("saveWeights()/loadWeights() restore weights and Adam state: resumed t
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("loadWeights() frees the optimizer state it replaces (no tensor leak)", async () => {
+Deno.test("saveWeights/saveModel/loadWeights with optimizer state leak no tensors", async () => {
   const dir = await Deno.makeTempDir();
   const model = trainedModel();
   await model.fit(xs(), ys(), { epochs: 1, verbose: 0 });
   await saveWeights(model, dir, { includeOptimizer: true });
   await loadWeights(model, dir);
   const before = tf.memory().numTensors;
+  await saveWeights(model, dir, { includeOptimizer: true });
+  await saveModel(model, `${dir}/full`, { includeOptimizer: true });
   await loadWeights(model, dir);
   await loadWeights(model, dir);
   assert.equal(tf.memory().numTensors, before);
