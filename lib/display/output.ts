@@ -10,6 +10,11 @@
  * macrotask (`flush()`) arrived before `idle` in 1,800 of 1,800 cells. So helpers here
  * always `await` their sends and end with {@linkcode flush}.
  *
+ * Large bundles need longer: the kernel serialises and signs a message after the
+ * `await` returns, so a 5 MB output followed by `flush()` alone arrived after `idle` in
+ * 9 of 12 cells (2 MB: 0 of 15 with a 40 ms wait). {@linkcode display} therefore waits
+ * about 50 ms per MB beyond 256 kB (see {@linkcode settleMs}).
+ *
  * @module
  */
 
@@ -59,6 +64,32 @@ export function flush(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * Extra milliseconds {@linkcode display} waits after sending a bundle of this many
+ * characters, so the kernel has put it on the wire before the cell can end: none up to
+ * 256 kB, then 50 ms per MB (a figure carrying plotly.js, about 2 MB, waits ~100 ms).
+ *
+ * @param chars Characters of text in the bundle.
+ * @returns Milliseconds to wait.
+ * @example
+ * ```ts
+ * import { settleMs } from "@lib";
+ * console.log(settleMs(20_000), settleMs(2_000_000)); // 0 100
+ * ```
+ */
+export function settleMs(chars: number): number {
+  return chars <= 256_000 ? 0 : Math.ceil(chars / 20_000);
+}
+
+/** Characters of text in a bundle: strings as they are, other values as JSON. */
+function bundleChars(bundle: MimeBundle): number {
+  let n = 0;
+  for (const value of Object.values(bundle)) {
+    n += typeof value === "string" ? value.length : JSON.stringify(value)?.length ?? 0;
+  }
+  return n;
+}
+
 /** Options of {@linkcode display}. */
 export interface DisplayOptions {
   /** Id of the output, so it can be updated in place later. @default {undefined} */
@@ -68,8 +99,9 @@ export interface DisplayOptions {
 }
 
 /**
- * Send a MIME bundle to the notebook and wait until it is delivered. Outside a
- * kernel, prints the bundle's `text/plain` (or nothing if it has none).
+ * Send a MIME bundle to the notebook and wait until it is delivered (one macrotask, plus
+ * {@linkcode settleMs} for large bundles). Outside a kernel, prints the bundle's
+ * `text/plain` (or nothing if it has none).
  *
  * @param bundle MIME type → content, e.g. `{ "text/html": "<b>hi</b>", "text/plain": "hi" }`.
  * @param options `displayId` / `update` for outputs that change in place.
@@ -93,6 +125,8 @@ export async function display(bundle: MimeBundle, options: DisplayOptions = {}):
       ...(displayId === undefined ? {} : { display_id: displayId }),
       update,
     });
+    const wait = settleMs(bundleChars(bundle));
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   } else if (typeof bundle["text/plain"] === "string") {
     // deno-lint-ignore no-console -- outside a kernel, the terminal is the output
     console.log(bundle["text/plain"]);

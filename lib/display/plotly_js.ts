@@ -5,16 +5,22 @@
  * extension, and nbconvert HTML exports. Later figures wait for it (`window.Plotly`, or
  * the `tfjs-plotly-ready` event if their output is rendered before the library's).
  *
+ * By default the library travels gzip-compressed and base64-encoded (about 2.0 MB
+ * instead of 4.8 MB per notebook) and the browser unpacks it with `DecompressionStream`
+ * (Chrome 80, Firefox 113, Safari 16.4); `{ compress: false }` inlines it as it is.
+ *
  * Nothing is read at import time; the file is read once, on first use.
  *
  * @module
  */
 import { createRequire } from "node:module";
+import { gzipSync } from "node:zlib";
 
 /** The event the inlined library fires on `window` once `window.Plotly` is defined. */
 export const PLOTLY_READY_EVENT = "tfjs-plotly-ready";
 
 let source: string | undefined;
+let packed: string | undefined;
 let sentThisSession = false;
 
 /**
@@ -59,23 +65,57 @@ export function plotlyJsSource(): string {
   return source;
 }
 
+/** Options of {@linkcode plotlyScriptTag}. */
+export interface PlotlyScriptOptions {
+  /** Ship the library gzip-compressed (unpacked in the browser). @default {true} */
+  compress?: boolean;
+}
+
 /**
  * A `<script>` that defines `window.Plotly` from the inlined bundle and then fires
- * {@linkcode PLOTLY_READY_EVENT}. Safe to run twice (the second run is skipped).
+ * {@linkcode PLOTLY_READY_EVENT}. Safe to run twice (the second run only re-fires the
+ * event once the library is there).
  *
- * @returns HTML, about 4.8 MB.
+ * @param options Whether to compress the library.
+ * @returns HTML: about 2.0 MB compressed, 4.8 MB plain.
  * @example
  * ```ts
  * import { plotlyScriptTag } from "@lib/display/plotly_js.ts";
  * console.log(plotlyScriptTag().startsWith("<script")); // true
  * ```
  */
-export function plotlyScriptTag(): string {
-  // `</script` inside the source would end the element early; the bundle has none today,
-  // but escape it anyway so an upgrade cannot break every export.
-  const js = plotlyJsSource().replace(/<\/script/gi, "<\\/script");
-  return `<script type="text/javascript">if (!window.Plotly) {\n${js}\n}\n` +
-    `window.dispatchEvent(new Event("${PLOTLY_READY_EVENT}"));</script>`;
+export function plotlyScriptTag(options: PlotlyScriptOptions = {}): string {
+  const { compress = true } = options;
+  const ready = `window.dispatchEvent(new Event("${PLOTLY_READY_EVENT}"));`;
+  if (!compress) {
+    // `</script` inside the source would end the element early; the bundle has none
+    // today, but escape it anyway so an upgrade cannot break every export.
+    const js = plotlyJsSource().replace(/<\/script/gi, "<\\/script");
+    return `<script type="text/javascript">if (!window.Plotly) {\n${js}\n}\n${ready}</script>`;
+  }
+  packed ??= gzipBase64(plotlyJsSource());
+  return `<script type="text/javascript">(function () {
+  if (window.Plotly) { ${ready} return; }
+  if (window.__tfjsPlotlyLoading) return;
+  window.__tfjsPlotlyLoading = true;
+  var packed = "${packed}";
+  var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  new Response(stream).text().then(function (js) {
+    var script = document.createElement("script");
+    script.text = js + "\\n;" + ${JSON.stringify(ready)};
+    document.head.appendChild(script);
+  });
+})();</script>`;
+}
+
+function gzipBase64(text: string): string {
+  const bytes = gzipSync(new TextEncoder().encode(text), { level: 9 });
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
 }
 
 /**

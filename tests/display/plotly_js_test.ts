@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import {
   markPlotlySent,
   PLOTLY_READY_EVENT,
@@ -16,11 +17,21 @@ Deno.test("plotlyJsPath() finds plotly.min.js of the pinned npm package", async 
   assert.equal(`npm:plotly.js-dist-min@${pkg.version}`, pinned);
 });
 
-Deno.test("plotlyScriptTag() inlines the library and fires the ready event", () => {
+Deno.test("plotlyScriptTag() inlines the whole library gzip-compressed, no CDN", () => {
   const tag = plotlyScriptTag();
-  assert.ok(tag.length > 1_000_000, "the whole library, no CDN link");
   assert.ok(!/<script[^>]+src=/.test(tag));
-  assert.ok(tag.includes(plotlyJsSource().slice(0, 200)));
+  const packed = /var packed = "([A-Za-z0-9+/=]+)";/.exec(tag)?.[1] ?? "";
+  const bytes = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
+  assert.equal(new TextDecoder().decode(gunzipSync(bytes)), plotlyJsSource());
+  assert.ok(tag.length < 0.5 * plotlyJsSource().length, `${tag.length} characters`);
+  assert.match(tag, /new DecompressionStream\("gzip"\)/);
+  assert.ok(tag.includes(`new Event(\\"${PLOTLY_READY_EVENT}\\")`));
+  assert.equal(tag.match(/<\/script/gi)?.length, 1, "only the closing tag");
+});
+
+Deno.test("plotlyScriptTag({ compress: false }) inlines the source as it is", () => {
+  const tag = plotlyScriptTag({ compress: false });
+  assert.ok(tag.includes(plotlyJsSource().slice(0, 2000)));
   assert.ok(tag.includes(`new Event("${PLOTLY_READY_EVENT}")`));
   assert.equal(tag.match(/<\/script/gi)?.length, 1, "only the closing tag");
 });
