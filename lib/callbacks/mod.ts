@@ -36,6 +36,17 @@ export { CsvLogger, csvLogger, type CsvLoggerOptions } from "./csv_logger.ts";
 export { StopOn, stopOn, StopOnInterrupt, stopOnInterrupt, type StopOnOptions } from "./stop_on.ts";
 export { type AnyCallback, callbackList } from "./callback_list.ts";
 export {
+  type BestEpoch,
+  bestEpoch,
+  historyRows,
+  HistoryTable,
+  historyTable,
+  historyToCsv,
+  historyToJson,
+  saveHistory,
+  type TrainingHistory,
+} from "./history.ts";
+export {
   type Logs,
   resolveLogs,
   TrainingCallback,
