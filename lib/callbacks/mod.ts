@@ -33,7 +33,19 @@ export {
 } from "./reduce_lr_on_plateau.ts";
 export { TerminateOnNaN, terminateOnNaN, type TerminateOnNaNOptions } from "./terminate_on_nan.ts";
 export { CsvLogger, csvLogger, type CsvLoggerOptions } from "./csv_logger.ts";
-export { StopOn, stopOn, StopOnInterrupt, stopOnInterrupt, type StopOnOptions } from "./stop_on.ts";
+export {
+  StopOn,
+  stopOn,
+  StopOnInterrupt,
+  stopOnInterrupt,
+  type StopOnOptions,
+  wasStoppedOnRequest,
+} from "./stop_on.ts";
+export {
+  BackupAndRestore,
+  backupAndRestore,
+  type BackupAndRestoreOptions,
+} from "./backup_and_restore.ts";
 export { type AnyCallback, callbackList } from "./callback_list.ts";
 export {
   type BestEpoch,
