@@ -60,13 +60,24 @@ function transposeLast2(backend: BackendWasm, x: Info): Info {
   return run(backend, "Transpose", { x }, { perm });
 }
 
+/** Int32 view of the whole wasm heap (bit-exact copies of any 4-byte dtype). */
+function heap32(backend: BackendWasm): Int32Array {
+  return new Int32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
+}
+
+/** Index of a tensor's first element in {@linkcode heap32}. */
+function offset32(backend: BackendWasm, x: Info): number {
+  return (backend.dataIdMap.get(x.dataId) as { memoryOffset: number }).memoryOffset / 4;
+}
+
 /**
- * dW[kh, kw, ci, co] = Σ_{n, oh, ow} xPad[n, oh·sh + kh, ow·sw + kw, ci] · dy[n, oh, ow, co].
- * Row (kh, kw, ci) of im2colᵀ is the strided slice of xPad for tap (kh, kw), channel ci.
+ * dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[n, oh, ow, co]
+ * = (im2col)ᵀ · dY, with im2col[(n, oh, ow), (kh, kw, ci)] the input patch under output
+ * (n, oh, ow) (zero outside the input). In NHWC each patch row of kw·ci values is one
+ * contiguous run of the input, so im2col is built by block copies inside the wasm heap;
+ * the product runs on XNNPACK.
  */
-function conv2DBackpropFilter(
-  args: KernelArgs,
-): Info {
+function conv2DBackpropFilter(args: KernelArgs): Info {
   const backend = args.backend as BackendWasm;
   const { x: x0, dy: dy0 } = args.inputs as { x: Info; dy: Info };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as {
@@ -76,12 +87,10 @@ function conv2DBackpropFilter(
     dimRoundingMode?: "floor" | "round" | "ceil";
     filterShape: [number, number, number, number];
   };
-  const temps: Info[] = [];
   // Work in NHWC.
   const nchw = dataFormat === "NCHW";
   const x = nchw ? run(backend, "Transpose", { x: x0 }, { perm: [0, 2, 3, 1] }) : x0;
   const dy = nchw ? run(backend, "Transpose", { x: dy0 }, { perm: [0, 2, 3, 1] }) : dy0;
-  if (nchw) temps.push(x, dy);
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,
@@ -92,54 +101,48 @@ function conv2DBackpropFilter(
     false,
     "channelsLast",
   );
-  const [batch, , , inChannels] = x.shape;
+  const [batch, height, width, inChannels] = x.shape;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { outHeight: oh, outWidth: ow, outChannels, padInfo } = info;
-  const { top, bottom, left, right } = padInfo;
-  const padded = top || bottom || left || right
-    ? run(backend, "PadV2", { x }, {
-      paddings: [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [
-        Math.max(left, 0),
-        Math.max(right, 0),
-      ], [0, 0]],
-      constantValue: 0,
-    })
-    : x;
-  if (padded !== x) temps.push(padded);
-  // Channels first, so that each tap's slice reshapes to [ci, n·oh·ow] rows directly.
-  const xT = run(backend, "Transpose", { x: padded }, { perm: [3, 0, 1, 2] });
-  temps.push(xT);
-  const m = batch * oh * ow;
-  const rows: Info[] = [];
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const tap = run(backend, "StridedSlice", { x: xT }, {
-        begin: [0, 0, i, j],
-        end: [inChannels, batch, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1],
-        strides: [1, 1, sh, sw],
-        beginMask: 0,
-        endMask: 0,
-        ellipsisMask: 0,
-        newAxisMask: 0,
-        shrinkAxisMask: 0,
-      });
-      const row = run(backend, "Reshape", { x: tap }, { shape: [inChannels, m] });
-      free(backend, tap);
-      rows.push(row);
+  const { outHeight: oh, outWidth: ow, outChannels } = info;
+  const { top, left } = info.padInfo;
+  const rows = batch * oh * ow;
+  const cols = kh * kw * inChannels;
+  const im2col = backend.makeOutput([1, rows, cols], "float32");
+  // Views after allocating: allocation may grow (and replace) the heap buffer.
+  const heap = heap32(backend);
+  const base = offset32(backend, im2col);
+  const xBase = offset32(backend, x);
+  heap.fill(0, base, base + rows * cols);
+  for (let n = 0; n < batch; n++) {
+    for (let r = 0; r < oh; r++) {
+      for (let i = 0; i < kh; i++) {
+        const h = r * sh + i - top;
+        if (h < 0 || h >= height) continue;
+        const xRow = xBase + (n * height + h) * width * inChannels;
+        let dst = base + ((n * oh + r) * ow) * cols + i * kw * inChannels;
+        for (let c = 0; c < ow; c++, dst += cols) {
+          const w0 = c * sw - left;
+          const from = Math.max(w0, 0);
+          const to = Math.min(w0 + kw, width);
+          if (from >= to) continue;
+          heap.copyWithin(
+            dst + (from - w0) * inChannels,
+            xRow + from * inChannels,
+            xRow + to * inChannels,
+          );
+        }
+      }
     }
   }
-  const im2colT = rows.length === 1 ? rows[0] : run(backend, "Concat", rows, { axis: 0 });
-  if (rows.length > 1) temps.push(...rows);
-  temps.push(im2colT);
-  const dy2 = run(backend, "Reshape", { x: dy }, { shape: [1, m, outChannels] });
-  const a3 = run(backend, "Reshape", { x: im2colT }, { shape: [1, kh * kw * inChannels, m] });
-  temps.push(dy2, a3);
-  const product = run(backend, "BatchMatMul", { a: a3, b: dy2 }, {
-    transposeA: false,
+  const dy3 = run(backend, "Reshape", { x: dy }, { shape: [1, rows, outChannels] });
+  // (im2col)ᵀ · dY; the transpose goes through fastBatchMatMul's explicit transpose.
+  const product = run(backend, "BatchMatMul", { a: im2col, b: dy3 }, {
+    transposeA: true,
     transposeB: false,
   });
   const dw = run(backend, "Reshape", { x: product }, { shape: filterShape });
-  free(backend, product, ...temps);
+  free(backend, product, dy3, im2col);
+  if (nchw) free(backend, x, dy);
   return dw;
 }
 
@@ -234,6 +237,138 @@ function maxPoolGrad(args: KernelArgs): Info {
   return dx;
 }
 
+/**
+ * dx for a stride-1 convolution, as a forward convolution on XNNPACK: the correlation of
+ * dy (padded by kh − 1 − top above, kh − 1 − bottom below, likewise left/right) with the
+ * filter rotated 180° and its channel axes swapped,
+ *   dx[n, h, w, ci] = Σ_{i, j, co} dyPad[n, h + i, w + j, co] · W[kh−1−i, kw−1−j, ci, co].
+ * tfjs-wasm's own kernel is a scalar C++ loop, about 10× slower. Strided convolutions
+ * keep tfjs's kernel.
+ */
+function fastConv2DBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
+  const kernel = (args: KernelArgs) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, filter } = args.inputs as { dy: Info; filter: Info };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as {
+      strides: [number, number] | number;
+      pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+      dataFormat: "NHWC" | "NCHW";
+      dimRoundingMode?: "floor" | "round" | "ceil";
+      inputShape: [number, number, number, number];
+    };
+    if (dataFormat === "NCHW") return original(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const { filterHeight: kh, filterWidth: kw, strideHeight, strideWidth, padInfo } = info;
+    const pads = [
+      kh - 1 - padInfo.top,
+      kh - 1 - padInfo.bottom,
+      kw - 1 - padInfo.left,
+      kw - 1 - padInfo.right,
+    ];
+    if (strideHeight !== 1 || strideWidth !== 1 || pads.some((p) => p < 0)) return original(args);
+    const reversed = run(backend, "Reverse", { x: filter }, { dims: [0, 1] });
+    const flipped = run(backend, "Transpose", { x: reversed }, { perm: [0, 1, 3, 2] });
+    const dx = run(backend, "Conv2D", { x: dy, filter: flipped }, {
+      strides: [1, 1],
+      pad: [[0, 0], [pads[0], pads[1]], [pads[2], pads[3]], [0, 0]],
+      dataFormat: "NHWC",
+      dilations: [1, 1],
+      ...(dimRoundingMode ? { dimRoundingMode } : {}),
+    });
+    free(backend, reversed, flipped);
+    return dx;
+  };
+  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+}
+
+/**
+ * `Equal` with broadcasting, as one pass over the output. tfjs-wasm's own broadcasting
+ * path is ~10× slower than its same-shape path; the gradient of `GlobalMaxPooling1D`
+ * (`x == max(x)`, broadcast over time) took 200 ms per batch of W3 there.
+ */
+function broadcastEqual(original: tf.KernelFunc): tf.KernelFunc {
+  const kernel = (args: KernelArgs) => {
+    const backend = args.backend as BackendWasm;
+    const { a, b } = args.inputs as { a: Info; b: Info };
+    if (tf.util.arraysEqual(a.shape, b.shape) || a.dtype !== b.dtype) return original(args);
+    const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const rank = shape.length;
+    const out = backend.makeOutput(shape, "bool");
+    const total = tf.util.sizeFromShape(shape);
+    if (total === 0) return out;
+    const result = backend.typedArrayFromHeap(out);
+    const as = backend.typedArrayFromHeap(a);
+    const bs = backend.typedArrayFromHeap(b);
+    // Per output axis, how far each input index moves (0 where that input broadcasts).
+    const step = (x: Info) => {
+      const padded = [...Array(rank - x.shape.length).fill(1), ...x.shape];
+      const strides = Array(rank).fill(0);
+      for (let d = rank - 1, s = 1; d >= 0; d--) {
+        strides[d] = padded[d] === 1 ? 0 : s;
+        s *= padded[d];
+      }
+      return strides;
+    };
+    const aStep = step(a);
+    const bStep = step(b);
+    const counter = Array(rank).fill(0);
+    let ai = 0;
+    let bi = 0;
+    for (let o = 0; o < total; o++) {
+      result[o] = as[ai] === bs[bi] ? 1 : 0;
+      for (let d = rank - 1; d >= 0; d--) {
+        ai += aStep[d];
+        bi += bStep[d];
+        if (++counter[d] < shape[d]) break;
+        ai -= aStep[d] * shape[d];
+        bi -= bStep[d] * shape[d];
+        counter[d] = 0;
+      }
+    }
+    return out;
+  };
+  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+}
+
+/**
+ * `GatherV2` along axis 0 (every `Embedding` lookup) as block copies inside the wasm
+ * heap, ~5× faster than tfjs-wasm's kernel; other axes keep tfjs's kernel.
+ */
+function fastGather(original: tf.KernelFunc): tf.KernelFunc {
+  const kernel = (args: KernelArgs) => {
+    const backend = args.backend as BackendWasm;
+    const { x, indices } = args.inputs as { x: Info; indices: Info };
+    const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
+    const axis0 = tf.util.parseAxisParam(axis, x.shape)[0] === 0;
+    if (!axis0 || batchDims !== 0 || x.dtype === "string" || indices.dtype !== "int32") {
+      return original(args);
+    }
+    const rows = x.shape[0];
+    const width = tf.util.sizeFromShape(x.shape.slice(1));
+    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    const heap = heap32(backend);
+    const ids = backend.typedArrayFromHeap(indices);
+    const src = offset32(backend, x);
+    let dst = offset32(backend, out);
+    for (let i = 0; i < ids.length; i++, dst += width) {
+      const id = ids[i];
+      if (id < 0 || id >= rows) {
+        throw new Error(`GatherV2: the index value ${id} is not in [0, ${rows - 1}]`);
+      }
+      heap.copyWithin(dst, src + id * width, src + (id + 1) * width);
+    }
+    return out;
+  };
+  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+}
+
 /** A `BatchMatMul` that hands transposed products to the plain (fast) path. */
 function fastBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
   const kernel = (args: KernelArgs) => {
@@ -269,6 +404,9 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   "Conv2DBackpropFilter",
   "UnsortedSegmentSum",
   "MaxPoolGrad",
+  "Conv2DBackpropInput",
+  "Equal",
+  "GatherV2",
   "BatchMatMul",
 ];
 
@@ -305,6 +443,19 @@ export function registerWasmTrainingKernels(
   add("Conv2DBackpropFilter", mark(conv2DBackpropFilter));
   add("UnsortedSegmentSum", mark(unsortedSegmentSum));
   add("MaxPoolGrad", mark(maxPoolGrad));
+  /** Replace a tfjs kernel with a wrapper that can fall back to it. */
+  const wrap = (name: string, wrapper: (original: tf.KernelFunc) => tf.KernelFunc) => {
+    const current = tf.getKernel(name, "wasm");
+    if (!current) return;
+    if (!isOurs(name)) {
+      tf.unregisterKernel(name, "wasm");
+      tf.registerKernel({ ...current, kernelFunc: wrapper(current.kernelFunc) });
+    }
+    done.push(name);
+  };
+  wrap("Conv2DBackpropInput", fastConv2DBackpropInput);
+  wrap("Equal", broadcastEqual);
+  wrap("GatherV2", fastGather);
   const matMul = tf.getKernel("BatchMatMul", "wasm");
   if (matMul && fastTransposedMatMul && !isOurs("BatchMatMul")) {
     tf.unregisterKernel("BatchMatMul", "wasm");

@@ -5,7 +5,12 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { registerWasmTrainingKernels, releaseWasm, useWasm } from "../../lib/backend/mod.ts";
+import {
+  registerWasmTrainingKernels,
+  releaseWasm,
+  useWasm,
+  WASM_TRAINING_KERNELS,
+} from "../../lib/backend/mod.ts";
 
 /** Seeded uniform values in [-1, 1) (mulberry32). */
 function seeded(n: number, seed: number): Float32Array {
@@ -115,6 +120,25 @@ const gradientCases: [string, () => tf.Tensor[]][] = [
     const g = tf.grad((t: tf.Tensor) => tf.gather(t, ids).square().sum());
     return [g(table)];
   }],
+  ["equal with broadcasting (GlobalMaxPooling gradient mask)", () => {
+    const x = randomTensor([3, 5, 4], 26).round();
+    const m = x.max(1, true);
+    return [
+      tf.equal(x, m).cast("float32"),
+      tf.equal(m, x).cast("float32"),
+      tf.equal(x, randomTensor([4], 27).round()).cast("float32"),
+    ];
+  }],
+  ["gather along axis 0 and 1, float and int tables", () => {
+    const table = randomTensor([6, 3, 2], 28);
+    const ints = tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], "int32");
+    const ids = tf.tensor2d([[5, 0], [2, 2]], [2, 2], "int32");
+    return [
+      tf.gather(table, ids),
+      tf.gather(ints, tf.tensor1d([2, 0, 2], "int32")).cast("float32"),
+      tf.gather(table, tf.tensor1d([1, 0], "int32"), 1),
+    ];
+  }],
   ["unsortedSegmentSum", () => {
     const x = randomTensor([6, 3, 2], 12);
     const ids = tf.tensor1d([2, 0, 2, 4, 0, 2], "int32");
@@ -182,15 +206,20 @@ for (const [name, f] of gradientCases) {
   });
 }
 
+Deno.test("gather on wasm names an out-of-range index", async () => {
+  await useWasm({ threads: 1 });
+  const table = tf.ones([4, 2]);
+  assert.throws(
+    () => tf.gather(table, tf.tensor1d([1, 4], "int32")),
+    /GatherV2: the index value 4 is not in \[0, 3\]/,
+  );
+  table.dispose();
+});
+
 Deno.test("registerWasmTrainingKernels() is idempotent and names its kernels", () => {
   const first = registerWasmTrainingKernels();
   const second = registerWasmTrainingKernels();
-  assert.deepEqual(first, [
-    "Conv2DBackpropFilter",
-    "UnsortedSegmentSum",
-    "MaxPoolGrad",
-    "BatchMatMul",
-  ]);
+  assert.deepEqual(first, [...WASM_TRAINING_KERNELS]);
   assert.deepEqual(second, first);
   for (const name of first) assert(tf.getKernel(name, "wasm"), `${name} registered`);
 });

@@ -1,0 +1,226 @@
+/**
+ * `deno task bench`: backends × workloads (W1–W4 of issue #3), each the median of
+ * several runs after a warm-up, printed as a table and written as JSON.
+ *
+ * Flags:
+ *   --backends=cpu,wasm-1,wasm-N,webgpu   which backends (default: all available)
+ *   --workloads=W1,W2,W3,W4               which workloads (default: all)
+ *   --runs=3                              timed runs per cell (median reported)
+ *   --threads=N                           threads of `wasm-N` (default: all cores)
+ *   --quick                               smaller workloads, 1 run (smoke test)
+ *   --json=build/bench/latest.json        where the JSON goes
+ *
+ * See bench/README.md for how to read the output.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  availableCores,
+  probeWebGpu,
+  releaseWasm,
+  selectBackend,
+  silenceNodeBanner,
+  useWasm,
+  useWebGpu,
+} from "../lib/backend/mod.ts";
+import { type Workload, WORKLOADS } from "./workloads.ts";
+
+/** One backend configuration of the benchmark. */
+interface BenchBackend {
+  label: string;
+  start(): Promise<string>;
+}
+
+/** One cell of the table. */
+export interface BenchCell {
+  backend: string;
+  workload: Workload["id"];
+  unit: Workload["unit"];
+  median: number | null;
+  runs: number[];
+  size: string;
+  error?: string;
+}
+
+/** The JSON `deno task bench` writes. */
+export interface BenchResult {
+  date: string;
+  machine: { cores: number; cpu: string; os: string; deno: string; v8: string };
+  tfjs: string;
+  backends: Record<string, string>;
+  cells: BenchCell[];
+  /** wasm-N ÷ wasm-1 per workload (for W4: wasm-1 µs ÷ wasm-N µs), > 1 means threads help. */
+  threadSpeedup: Partial<Record<Workload["id"], number>>;
+}
+
+function print(line = ""): void {
+  Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
+}
+
+function flag(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  const hit = Deno.args.find((a) => a === `--${name}` || a.startsWith(prefix));
+  if (hit === undefined) return undefined;
+  return hit.startsWith(prefix) ? hit.slice(prefix.length) : "true";
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function cpuModel(): string {
+  try {
+    const info = Deno.readTextFileSync("/proc/cpuinfo");
+    return info.match(/model name\s*:\s*(.+)/)?.[1]?.trim() ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function format(value: number | null, unit: string): string {
+  if (value === null) return "—";
+  if (unit === "GFLOP/s") return value.toFixed(1);
+  return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(2);
+}
+
+async function main(): Promise<void> {
+  silenceNodeBanner();
+  const quick = flag("quick") !== undefined;
+  const runs = quick ? 1 : Number(flag("runs") ?? 3);
+  const threads = Number(flag("threads") ?? availableCores());
+  const jsonPath = flag("json") ?? "build/bench/latest.json";
+  const wanted = (flag("workloads") ?? "W1,W2,W3,W4").split(",");
+  const workloads = WORKLOADS.filter((w) => wanted.includes(w.id));
+
+  const probe = await probeWebGpu({ allowSoftwareAdapter: true });
+  const all: BenchBackend[] = [
+    {
+      label: "cpu",
+      start: async () => (await selectBackend({ prefer: "cpu" })).summary,
+    },
+    {
+      label: "wasm-1",
+      start: async () => {
+        const info = await useWasm({ threads: 1 });
+        return `wasm ${info.flavor}, ${info.threads} thread`;
+      },
+    },
+    {
+      label: "wasm-N",
+      start: async () => {
+        const info = await useWasm({ threads });
+        return `wasm ${info.flavor}, ${info.threads} threads`;
+      },
+    },
+  ];
+  if (probe.adapter) {
+    all.push({
+      label: "webgpu",
+      start: async () => {
+        const info = await useWebGpu({ allowSoftwareAdapter: true });
+        return `webgpu on ${info.description}${info.software ? " (software)" : ""}`;
+      },
+    });
+  }
+  const backendNames = (flag("backends") ?? all.map((b) => b.label).join(",")).split(",");
+  const backends = all.filter((b) => backendNames.includes(b.label));
+
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    machine: {
+      cores: availableCores(),
+      cpu: cpuModel(),
+      os: `${Deno.build.os} ${Deno.build.arch}`,
+      deno: Deno.version.deno,
+      v8: Deno.version.v8,
+    },
+    tfjs: tf.version_core,
+    backends: {},
+    cells: [],
+    threadSpeedup: {},
+  };
+  if (!probe.adapter) result.backends.webgpu = `not run: ${probe.reason}`;
+  print(`tfjs ${result.tfjs} · Deno ${result.machine.deno} · ${result.machine.cores} cores · ` +
+    `${result.machine.cpu}`);
+
+  for (const backend of backends) {
+    let description: string;
+    try {
+      description = await backend.start();
+    } catch (error) {
+      result.backends[backend.label] = `failed to start: ${(error as Error).message}`;
+      print(`${backend.label}: ${result.backends[backend.label]}`);
+      continue;
+    }
+    result.backends[backend.label] = description;
+    print(`\n${backend.label}: ${description}`);
+    for (const workload of workloads) {
+      const cell: BenchCell = {
+        backend: backend.label,
+        workload: workload.id,
+        unit: workload.unit,
+        median: null,
+        runs: [],
+        size: "",
+      };
+      let prepared;
+      try {
+        prepared = await workload.prepare({ quick, backend: backend.label });
+        cell.size = prepared.size;
+        const warmStart = performance.now();
+        await prepared.run(); // warm-up: compiles kernels, allocates, JIT
+        const warmSeconds = (performance.now() - warmStart) / 1000;
+        // Slow cells (cpu on W3, software WebGPU) get a single timed run.
+        const n = warmSeconds > 15 ? 1 : runs;
+        for (let i = 0; i < n; i++) cell.runs.push(await prepared.run());
+        cell.median = median(cell.runs);
+      } catch (error) {
+        cell.error = (error as Error).message.split("\n")[0];
+      } finally {
+        prepared?.dispose();
+      }
+      result.cells.push(cell);
+      print(
+        `  ${workload.id} ${workload.title.padEnd(40)} ${
+          cell.error ? `error: ${cell.error}` : `${format(cell.median, cell.unit)} ${cell.unit}`
+        }  (${cell.size}; runs ${cell.runs.map((r) => format(r, cell.unit)).join(", ")})`,
+      );
+    }
+    if (backend.label.startsWith("wasm")) await releaseWasm();
+  }
+
+  for (const workload of workloads) {
+    const one = result.cells.find((c) => c.backend === "wasm-1" && c.workload === workload.id);
+    const many = result.cells.find((c) => c.backend === "wasm-N" && c.workload === workload.id);
+    if (one?.median && many?.median) {
+      result.threadSpeedup[workload.id] = workload.higherIsBetter
+        ? many.median / one.median
+        : one.median / many.median;
+    }
+  }
+
+  // The table: workloads × backends.
+  const labels = backends.map((b) => b.label).filter((l) =>
+    result.cells.some((c) => c.backend === l)
+  );
+  print(`\n${"workload".padEnd(44)}${labels.map((l) => l.padStart(11)).join("")}  wasm-N/1`);
+  for (const workload of workloads) {
+    const cells = labels.map((l) =>
+      result.cells.find((c) => c.backend === l && c.workload === workload.id)
+    );
+    const ratio = result.threadSpeedup[workload.id];
+    print(
+      `${`${workload.id} ${workload.title} [${workload.unit}]`.padEnd(44)}${
+        cells.map((c) => format(c?.median ?? null, workload.unit).padStart(11)).join("")
+      }  ${ratio ? `${ratio.toFixed(2)}×` : "—"}`,
+    );
+  }
+  await Deno.mkdir(jsonPath.split("/").slice(0, -1).join("/") || ".", { recursive: true });
+  await Deno.writeTextFile(jsonPath, JSON.stringify(result, null, 2) + "\n");
+  print(`\nJSON: ${jsonPath}`);
+}
+
+if (import.meta.main) await main();
