@@ -52,7 +52,7 @@ export interface HistoryFigureOptions {
   restoredEpoch?: number;
   /** Most points per series (longer series are decimated). @default {2000} */
   maxPoints?: number;
-  /** Width in px. @default {360 per metric, 360–960} */
+  /** Width in px. @default {360 per metric, 600–960} */
   width?: number;
   /** Height in px. @default {360} */
   height?: number;
@@ -170,7 +170,7 @@ export function historyFigure(history: HistoryLike, options: HistoryFigureOption
   const shown = available.length === 0 ? [] : metrics;
   const monitor = options.monitor ?? ("val_loss" in series ? "val_loss" : "loss");
   const monitorMode = mode === "auto" ? (/acc/i.test(monitor) ? "max" : "min") : mode;
-  const { width = Math.min(960, Math.max(420, 360 * Math.max(1, shown.length))) } = options;
+  const { width = Math.min(960, Math.max(600, 360 * Math.max(1, shown.length))) } = options;
 
   const data: Trace[] = [];
   const shapes: Shape[] = [];

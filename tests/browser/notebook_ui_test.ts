@@ -1,0 +1,165 @@
+/**
+ * The real user flow: start Jupyter Notebook with the project's kernel on loopback, open
+ * a notebook in Chromium, run all cells through the UI, and see every plot drawn and the
+ * live dashboard update in place while training runs. Screenshots go to tests/artifacts/.
+ */
+import assert from "node:assert/strict";
+import { KERNEL_NAME } from "../../tools/jupyter.ts";
+import { findJupyterPython } from "../../tools/jupyter.ts";
+import { ROOT } from "../../tools/notebooks.ts";
+import { artifact, launchChromium, skipWithoutNotebook } from "./_browser.ts";
+
+const FIXTURES = `${ROOT}/tests/browser/fixtures`;
+const FIGURES_IN_NOTEBOOK = 8;
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function waitForServer(url: string, server: Deno.ChildProcess, seconds = 60) {
+  const deadline = Date.now() + seconds * 1000;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = String(e);
+    }
+    const exited = await Promise.race([
+      server.status.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 250)),
+    ]);
+    if (exited) throw new Error(`Jupyter Notebook exited before serving ${url}`);
+  }
+  throw new Error(`Jupyter Notebook did not answer ${url} within ${seconds}s (${last})`);
+}
+
+Deno.test({
+  name: "Notebook UI: Run All draws every plot and the live dashboard updates in place",
+  ignore: skipWithoutNotebook,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const probe = await findJupyterPython();
+    if (!probe.ok) throw new Error(probe.reason);
+    // A copy beside the fixture (git-ignored), so the kernel finds deno.json and "@lib",
+    // and so autosave never touches the committed notebook.
+    const dir = await Deno.makeTempDir({ dir: FIXTURES, prefix: ".ui-" });
+    await Deno.copyFile(`${FIXTURES}/figures.ipynb`, `${dir}/figures.ipynb`);
+    const config = await Deno.makeTempDir({ prefix: "jupyter-config-" });
+    const port = freePort();
+    const token = crypto.randomUUID();
+    const server = new Deno.Command(probe.python, {
+      args: [
+        "-m",
+        "notebook",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        `--port=${port}`,
+        `--NotebookApp.token=${token}`,
+        `--NotebookApp.notebook_dir=${dir}`,
+        `--MappingKernelManager.default_kernel_name=${KERNEL_NAME}`,
+      ],
+      env: { JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: config, NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const base = `http://127.0.0.1:${port}`;
+    const browser = await launchChromium();
+    try {
+      await waitForServer(`${base}/api/status?token=${token}`, server);
+      const page = await browser.context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${base}/notebooks/figures.ipynb?token=${token}`);
+      await page.waitForFunction(
+        () => {
+          // deno-lint-ignore no-explicit-any
+          const nb = (globalThis as any).Jupyter?.notebook;
+          return nb?.kernel?.is_connected?.() && nb.kernel.name !== undefined;
+        },
+        null,
+        { timeout: 60_000 },
+      );
+      const kernelName = await page.evaluate(() =>
+        // deno-lint-ignore no-explicit-any
+        (globalThis as any).Jupyter.notebook.kernel.name
+      );
+      assert.equal(kernelName, KERNEL_NAME);
+
+      // Run All through the menu, as a learner would.
+      await page.click("#menus a.dropdown-toggle:has-text('Cell')");
+      await page.click("#run_all_cells a");
+
+      // Watch the live cell while it runs: its one output must change in place.
+      const liveIndex = await page.evaluate(() =>
+        // deno-lint-ignore no-explicit-any
+        (globalThis as any).Jupyter.notebook.get_cells().findIndex((c: any) =>
+          c.get_text().includes("liveCurves({")
+        )
+      );
+      const frames = new Set<string>();
+      let outputsWhileRunning = 0;
+      let liveShot = false;
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        const state = await page.evaluate((i) => {
+          // deno-lint-ignore no-explicit-any
+          const nb = (globalThis as any).Jupyter.notebook;
+          const cells = nb.get_cells();
+          const cell = cells[i];
+          const svg = cell.output_area.element[0].querySelector(".output_svg svg");
+          return {
+            running: cell.element[0].classList.contains("running"),
+            outputs: cell.output_area.outputs.length,
+            frame: svg ? svg.outerHTML.length + ":" + svg.querySelectorAll("circle").length : "",
+            busy: cells.some((c: { element: HTMLElement[] }) =>
+              c.element[0].classList.contains("running")
+            ),
+            done: cells.every((c: { cell_type: string; input_prompt_number?: unknown }) =>
+              c.cell_type !== "code" || typeof c.input_prompt_number === "number"
+            ),
+          };
+        }, liveIndex);
+        if (state.running && state.frame) {
+          frames.add(state.frame);
+          outputsWhileRunning = Math.max(outputsWhileRunning, state.outputs);
+          if (!liveShot && frames.size >= 3) {
+            await page.screenshot({ path: await artifact("notebook_ui_live.png") });
+            liveShot = true;
+          }
+        }
+        if (state.done && !state.busy) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(frames.size >= 3, `the dashboard redrew in place (${frames.size} frames seen)`);
+      assert.equal(outputsWhileRunning, 1, "updates replace the output instead of adding one");
+
+      await page.waitForFunction(
+        (n) => document.querySelectorAll(".tfjs-plot[data-drawn]").length >= n,
+        FIGURES_IN_NOTEBOOK,
+        { timeout: 60_000 },
+      );
+      const counts = await page.evaluate(() => ({
+        drawn: document.querySelectorAll(".tfjs-plot[data-drawn]").length,
+        errors: document.querySelectorAll(".output_error").length,
+        tables: document.querySelectorAll(".tfjs-model-summary table").length,
+      }));
+      await page.screenshot({ path: await artifact("notebook_ui.png"), fullPage: true });
+      assert.deepEqual(counts, { drawn: FIGURES_IN_NOTEBOOK, errors: 0, tables: 1 });
+      assert.deepEqual(errors, [], "no page errors");
+    } finally {
+      await browser.close();
+      server.kill("SIGTERM");
+      await server.status;
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await Deno.remove(config, { recursive: true }).catch(() => {});
+    }
+  },
+});
