@@ -134,3 +134,12 @@ Deno.test("BackendReport renders as an HTML table and plain text in a notebook b
   assert.equal(bundle["text/plain"], report.toString());
   assert.deepEqual(JSON.parse(JSON.stringify(report)).backend, "cpu");
 });
+
+Deno.test("selectBackend() gives up on pthread workers that do not boot in time, clearly", async () => {
+  await selectBackend({ prefer: "cpu" });
+  await assert.rejects(
+    () => selectBackend({ prefer: "wasm", threads: 2, bootTimeoutMs: 1 }),
+    /did not start: \d of 2 pthread workers booted within 1 ms\. Use `threads: 1`/,
+  );
+  await assertUsable("cpu");
+});
