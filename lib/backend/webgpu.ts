@@ -51,9 +51,33 @@ function isSoftware(info: GPUAdapterInfo | undefined): boolean {
   return fallback === true || SOFTWARE.test(`${info.description} ${info.device}`);
 }
 
+let runtimeDirChecked = false;
+
+/**
+ * Mesa's Vulkan drivers print "XDG_RUNTIME_DIR is invalid or not set" on every adapter
+ * request when that variable is missing (headless machines, containers, CI). Point it
+ * at a fresh private temporary folder, once, when the permissions allow; otherwise
+ * leave everything as is (the message is harmless).
+ */
+function ensureRuntimeDir(): void {
+  if (runtimeDirChecked || Deno.build.os !== "linux") return;
+  runtimeDirChecked = true;
+  try {
+    const env = Deno.permissions.querySync({ name: "env", variable: "XDG_RUNTIME_DIR" });
+    const write = Deno.permissions.querySync({ name: "write" });
+    if (env.state !== "granted" || write.state !== "granted") return;
+    if (Deno.env.get("XDG_RUNTIME_DIR")) return;
+    Deno.env.set("XDG_RUNTIME_DIR", Deno.makeTempDirSync({ prefix: "xdg-runtime-" }));
+  } catch {
+    // Not allowed or not possible: Mesa only prints a warning.
+  }
+}
+
 /**
  * Look for a WebGPU adapter without touching tfjs: a real (hardware) adapter first,
- * then — only with `allowSoftwareAdapter` — a software one.
+ * then — only with `allowSoftwareAdapter` — a software one. On Linux, when
+ * `XDG_RUNTIME_DIR` is unset and env/write permissions are granted, sets it to a new
+ * private temporary folder first, which silences Mesa's warning about it.
  *
  * @param options `allowSoftwareAdapter`.
  * @returns The adapter and its description, or the reason there is none.
@@ -75,6 +99,7 @@ export async function probeWebGpu(options: WebGpuOptions = {}): Promise<WebGpuPr
       reason: "navigator.gpu is not available in this runtime",
     };
   }
+  ensureRuntimeDir();
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
