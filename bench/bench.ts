@@ -40,6 +40,7 @@ export interface BenchCell {
   median: number | null;
   runs: number[];
   size: string;
+  note?: string;
   error?: string;
 }
 
@@ -47,6 +48,8 @@ export interface BenchCell {
 export interface BenchResult {
   date: string;
   machine: { cores: number; cpu: string; os: string; deno: string; v8: string };
+  /** 1-minute load average before each backend's cells (other processes compete for cores). */
+  load: Record<string, number>;
   tfjs: string;
   backends: Record<string, string>;
   cells: BenchCell[];
@@ -139,12 +142,15 @@ async function main(): Promise<void> {
     },
     tfjs: tf.version_core,
     backends: {},
+    load: {},
     cells: [],
     threadSpeedup: {},
   };
   if (!probe.adapter) result.backends.webgpu = `not run: ${probe.reason}`;
-  print(`tfjs ${result.tfjs} · Deno ${result.machine.deno} · ${result.machine.cores} cores · ` +
-    `${result.machine.cpu}`);
+  print(
+    `tfjs ${result.tfjs} · Deno ${result.machine.deno} · ${result.machine.cores} cores · ` +
+      `${result.machine.cpu}`,
+  );
 
   for (const backend of backends) {
     let description: string;
@@ -156,7 +162,8 @@ async function main(): Promise<void> {
       continue;
     }
     result.backends[backend.label] = description;
-    print(`\n${backend.label}: ${description}`);
+    result.load[backend.label] = Deno.loadavg()[0];
+    print(`\n${backend.label}: ${description} (load average ${Deno.loadavg()[0].toFixed(2)})`);
     for (const workload of workloads) {
       const cell: BenchCell = {
         backend: backend.label,
@@ -170,12 +177,18 @@ async function main(): Promise<void> {
       try {
         prepared = await workload.prepare({ quick, backend: backend.label });
         cell.size = prepared.size;
-        const warmStart = performance.now();
-        await prepared.run(); // warm-up: compiles kernels, allocates, JIT
-        const warmSeconds = (performance.now() - warmStart) / 1000;
-        // Slow cells (cpu on W3, software WebGPU) get a single timed run.
-        const n = warmSeconds > 15 ? 1 : runs;
-        for (let i = 0; i < n; i++) cell.runs.push(await prepared.run());
+        if (prepared.slow) {
+          cell.note = "one cold run (too slow for warm-up + repeats)";
+          cell.runs.push(await prepared.run());
+        } else {
+          const warmStart = performance.now();
+          await prepared.run(); // warm-up: compiles kernels, allocates, JIT
+          const warmSeconds = (performance.now() - warmStart) / 1000;
+          // Slow cells (e.g. software WebGPU) get a single timed run after the warm-up.
+          const n = warmSeconds > 15 ? 1 : runs;
+          if (n < runs) cell.note = "one run after warm-up (warm-up took > 15 s)";
+          for (let i = 0; i < n; i++) cell.runs.push(await prepared.run());
+        }
         cell.median = median(cell.runs);
       } catch (error) {
         cell.error = (error as Error).message.split("\n")[0];

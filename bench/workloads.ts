@@ -23,6 +23,8 @@ export interface PreparedWorkload {
   run(): Promise<number>;
   /** What one run does (e.g. "10000 samples"). */
   size: string;
+  /** Too slow for a warm-up plus several runs: time one cold run only. */
+  slow?: boolean;
   dispose(): void;
 }
 
@@ -168,6 +170,7 @@ export const W3: Workload = {
     model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
     return Promise.resolve({
       size: `1 epoch of ${samples} samples`,
+      slow: backend === "cpu",
       async run() {
         const start = performance.now();
         await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
