@@ -19,7 +19,12 @@ function freePort(): number {
   return port;
 }
 
-async function waitForServer(url: string, server: Deno.ChildProcess, seconds = 60) {
+async function waitForServer(
+  url: string,
+  server: Deno.ChildProcess,
+  log: () => string,
+  seconds = 60,
+) {
   const deadline = Date.now() + seconds * 1000;
   let last = "";
   while (Date.now() < deadline) {
@@ -35,7 +40,7 @@ async function waitForServer(url: string, server: Deno.ChildProcess, seconds = 6
       server.status.then(() => true),
       new Promise<boolean>((r) => setTimeout(() => r(false), 250)),
     ]);
-    if (exited) throw new Error(`Jupyter Notebook exited before serving ${url}`);
+    if (exited) throw new Error(`Jupyter Notebook exited before serving ${url}:\n${log()}`);
   }
   throw new Error(`Jupyter Notebook did not answer ${url} within ${seconds}s (${last})`);
 }
@@ -65,15 +70,21 @@ Deno.test({
         `--NotebookApp.token=${token}`,
         `--NotebookApp.notebook_dir=${dir}`,
         `--MappingKernelManager.default_kernel_name=${KERNEL_NAME}`,
+        ...(Deno.uid() === 0 ? ["--allow-root"] : []),
       ],
       env: { JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: config, NO_COLOR: "1" },
       stdout: "null",
-      stderr: "null",
+      stderr: "piped",
     }).spawn();
+    // Keep the server's log (it says why it failed to start) without blocking its pipe.
+    let log = "";
+    const reading = server.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+      new WritableStream({ write: (chunk) => void (log = (log + chunk).slice(-4000)) }),
+    ).catch(() => {});
     const base = `http://127.0.0.1:${port}`;
     const browser = await launchChromium();
     try {
-      await waitForServer(`${base}/api/status?token=${token}`, server);
+      await waitForServer(`${base}/api/status?token=${token}`, server, () => log);
       const page = await browser.context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
@@ -93,32 +104,43 @@ Deno.test({
       );
       assert.equal(kernelName, KERNEL_NAME);
 
-      // Run All through the menu, as a learner would.
-      await page.click("#menus a.dropdown-toggle:has-text('Cell')");
-      await page.click("#run_all_cells a");
-
-      // Watch the live cell while it runs: its one output must change in place.
-      const liveIndex = await page.evaluate(() =>
+      // Record every frame the live cell's output shows while it runs (the page is too
+      // busy drawing for polling from here to see each one).
+      const liveIndex = await page.evaluate(() => {
         // deno-lint-ignore no-explicit-any
-        (globalThis as any).Jupyter.notebook.get_cells().findIndex((c: any) =>
-          c.get_text().includes("liveCurves({")
-        )
-      );
-      const frames = new Set<string>();
-      let outputsWhileRunning = 0;
-      let liveShot = false;
-      const deadline = Date.now() + 120_000;
-      while (Date.now() < deadline) {
-        const state = await page.evaluate((i) => {
-          // deno-lint-ignore no-explicit-any
-          const nb = (globalThis as any).Jupyter.notebook;
-          const cells = nb.get_cells();
-          const cell = cells[i];
+        const cells = (globalThis as any).Jupyter.notebook.get_cells();
+        // deno-lint-ignore no-explicit-any
+        const i = cells.findIndex((c: any) => c.get_text().includes("liveCurves({"));
+        const cell = cells[i];
+        const seen: Array<{ outputs: number; frame: string }> = [];
+        // deno-lint-ignore no-explicit-any
+        (globalThis as any).__liveFrames = seen;
+        new MutationObserver(() => {
+          if (!cell.element[0].classList.contains("running")) return;
           const svg = cell.output_area.element[0].querySelector(".output_svg svg");
-          return {
-            running: cell.element[0].classList.contains("running"),
+          if (!svg) return;
+          seen.push({
             outputs: cell.output_area.outputs.length,
-            frame: svg ? svg.outerHTML.length + ":" + svg.querySelectorAll("circle").length : "",
+            frame: `${svg.outerHTML.length}:${svg.querySelectorAll("circle").length}`,
+          });
+        }).observe(cell.output_area.element[0], { childList: true, subtree: true });
+        return i;
+      });
+      assert.ok(liveIndex > 0, "the fixture has a liveCurves cell");
+
+      // Run All through the menu, as a learner would.
+      await page.click("#celllink");
+      await page.click("#run_all_cells > a");
+
+      let liveShot = false;
+      const deadline = Date.now() + 180_000;
+      while (Date.now() < deadline) {
+        const state = await page.evaluate(() => {
+          // deno-lint-ignore no-explicit-any
+          const g = globalThis as any;
+          const cells = g.Jupyter.notebook.get_cells();
+          return {
+            frames: g.__liveFrames.length as number,
             busy: cells.some((c: { element: HTMLElement[] }) =>
               c.element[0].classList.contains("running")
             ),
@@ -126,18 +148,26 @@ Deno.test({
               c.cell_type !== "code" || typeof c.input_prompt_number === "number"
             ),
           };
-        }, liveIndex);
-        if (state.running && state.frame) {
-          frames.add(state.frame);
-          outputsWhileRunning = Math.max(outputsWhileRunning, state.outputs);
-          if (!liveShot && frames.size >= 3) {
-            await page.screenshot({ path: await artifact("notebook_ui_live.png") });
-            liveShot = true;
-          }
+        });
+        if (!liveShot && state.frames >= 3 && state.busy) {
+          await page.evaluate(
+            (i) =>
+              // deno-lint-ignore no-explicit-any
+              (globalThis as any).Jupyter.notebook.get_cell(i).element[0].scrollIntoView(),
+            liveIndex,
+          );
+          await page.screenshot({ path: await artifact("notebook_ui_live.png") });
+          liveShot = true;
         }
         if (state.done && !state.busy) break;
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 200));
       }
+      const seen = await page.evaluate(() =>
+        // deno-lint-ignore no-explicit-any
+        (globalThis as any).__liveFrames as Array<{ outputs: number; frame: string }>
+      );
+      const frames = new Set(seen.map((f) => f.frame));
+      const outputsWhileRunning = Math.max(...seen.map((f) => f.outputs));
       assert.ok(frames.size >= 3, `the dashboard redrew in place (${frames.size} frames seen)`);
       assert.equal(outputsWhileRunning, 1, "updates replace the output instead of adding one");
 
@@ -156,8 +186,11 @@ Deno.test({
       assert.deepEqual(errors, [], "no page errors");
     } finally {
       await browser.close();
-      server.kill("SIGTERM");
+      try {
+        server.kill("SIGTERM");
+      } catch { /* already exited */ }
       await server.status;
+      await reading;
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       await Deno.remove(config, { recursive: true }).catch(() => {});
     }
