@@ -29,3 +29,4 @@ export {
 export { type CarColumn, type CarRow, type Cars, loadCars, type LoadCarsOptions } from "./cars.ts";
 export { loadMnist, type LoadMnistOptions, type Mnist, MNIST_PIXELS, MNIST_SIZE } from "./mnist.ts";
 export { restoreRandom, setRandomSeed } from "./seed.ts";
+export { mnistRowTokens, type RowTokenOptions } from "./row_tokens.ts";
