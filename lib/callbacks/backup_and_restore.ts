@@ -210,6 +210,7 @@ export class BackupAndRestore extends TrainingCallback {
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { backupAndRestore } from "@lib";
+ * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
  * model.compile({ optimizer: "adam", loss: "meanSquaredError" });
  * const xs = tf.tensor2d([[0], [1]]), ys = tf.tensor2d([[1], [3]]);

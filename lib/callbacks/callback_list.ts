@@ -24,6 +24,7 @@ export type AnyCallback = tf.Callback | tf.CustomCallbackArgs;
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { callbackList, earlyStopping } from "@lib";
+ * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
  * model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
  * const xs = tf.tensor2d([[0], [1]]), ys = tf.tensor2d([[1], [3]]);

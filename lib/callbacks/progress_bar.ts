@@ -264,6 +264,7 @@ export class ProgressBar extends TrainingCallback {
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { progressBar } from "@lib";
+ * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
  * model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
  * const xs = tf.tensor2d([[0], [1], [2]]), ys = tf.tensor2d([[1], [3], [5]]);

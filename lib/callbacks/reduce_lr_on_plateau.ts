@@ -145,6 +145,7 @@ export class ReduceLROnPlateau extends TrainingCallback {
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { reduceLROnPlateau } from "@lib";
+ * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
  * model.compile({ optimizer: tf.train.sgd(0.1), loss: "meanSquaredError" });
  * const xs = tf.tensor2d([[0], [1]]), ys = tf.tensor2d([[1], [3]]);

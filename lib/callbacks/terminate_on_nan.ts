@@ -76,6 +76,7 @@ export class TerminateOnNaN extends TrainingCallback {
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { terminateOnNaN } from "@lib";
+ * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
  * model.compile({ optimizer: tf.train.sgd(1e6), loss: "meanSquaredError" });
  * const xs = tf.tensor2d([[1e3], [2e3]]), ys = tf.tensor2d([[1], [2]]);

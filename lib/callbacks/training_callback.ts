@@ -24,6 +24,7 @@ type ContainerLike = Parameters<tf.Callback["setModel"]>[0];
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { resolveLogs } from "@lib/callbacks/training_callback.ts";
+ * await tf.setBackend("cpu");
  * const logs = await resolveLogs({ loss: tf.scalar(0.5), acc: 0.75 });
  * console.log(logs); // { loss: 0.5, acc: 0.75 }
  * ```

@@ -90,6 +90,7 @@ function describe(error: unknown): string {
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { fileSystem } from "@lib";
+ * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
  * const dir = await Deno.makeTempDir();
  * await model.save(fileSystem(dir));
@@ -241,6 +242,7 @@ let routerRegistered = false;
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { registerFileSystemRouter } from "@lib";
+ * await tf.setBackend("cpu");
  * registerFileSystemRouter();
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
  * const dir = await Deno.makeTempDir();

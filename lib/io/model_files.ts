@@ -108,6 +108,7 @@ const METADATA_KEY = "libMetadata";
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { loadModel, saveModel } from "@lib";
+ * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
  * const dir = await Deno.makeTempDir();
  * await saveModel(model, dir);
@@ -133,8 +134,12 @@ export async function saveModel(
  *   weights-only checkpoint (use {@linkcode loadWeights}).
  * @example
  * ```ts
- * import { loadModel } from "@lib";
- * const model = await loadModel("checkpoints/best");
+ * import * as tf from "@tensorflow/tfjs";
+ * import { loadModel, saveModel } from "@lib";
+ * await tf.setBackend("cpu");
+ * const dir = await Deno.makeTempDir();
+ * await saveModel(tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] }), dir);
+ * const model = await loadModel(dir); // e.g. loadModel("checkpoints/best")
  * ```
  */
 export async function loadModel(dir: string | URL): Promise<tf.LayersModel> {
@@ -162,6 +167,7 @@ export async function loadModel(dir: string | URL): Promise<tf.LayersModel> {
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { loadWeights, saveWeights } from "@lib";
+ * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
  * const dir = await Deno.makeTempDir();
  * await saveWeights(model, dir);
@@ -222,9 +228,12 @@ function setModelWeights(
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
- * import { loadWeights } from "@lib";
- * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
- * await loadWeights(model, "checkpoints/last");
+ * import { loadWeights, saveWeights } from "@lib";
+ * await tf.setBackend("cpu");
+ * const build = () => tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
+ * const dir = await Deno.makeTempDir();
+ * await saveWeights(build(), dir);
+ * const { optimizer, metadata } = await loadWeights(build(), dir); // same layers, new names: OK
  * ```
  */
 export async function loadWeights(

@@ -18,15 +18,17 @@ const history = await model.fit(data.xs, data.ys, {
   verbose: 0,
   callbacks: [
     stop,
-    new tf.CustomCallback({
-      onBatchEnd: async () => {
+    // A tf.Callback (not a plain hook object, which tfjs would wrap in a
+    // CustomCallback that yields to the event loop by itself): the only yielding
+    // comes from stopOnInterrupt.
+    new (class extends tf.Callback {
+      override async onBatchEnd() {
         if (++batches === 1) await Deno.stdout.write(new TextEncoder().encode("training\n"));
-        await new Promise((r) => setTimeout(r, 1));
-      },
-      onTrainEnd: () => {
+      }
+      override async onTrainEnd() {
         trainEnd = true;
-      },
-    }),
+      }
+    })(),
   ],
 });
 // deno-lint-ignore no-console

@@ -97,6 +97,25 @@ Deno.test("stopOn() with an already-aborted signal stops after the first batch",
   data.dispose();
 });
 
+Deno.test("stopOn(AbortSignal.timeout) fires during a fit that has only tf.Callbacks", async () => {
+  const data = fixture();
+  const model = linearModel();
+  const stop = stopOn(AbortSignal.timeout(300), { verbose: 0 });
+  const t0 = performance.now();
+  const history = await model.fit(data.xs, data.ys, {
+    epochs: 1_000_000,
+    batchSize: 4,
+    verbose: 0,
+    callbacks: [stop],
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  assert.ok(seconds < 5, `stopped after ${seconds}s`);
+  assert.ok(history.epoch.length > 1);
+  assert.ok(stop.stoppedAt !== undefined);
+  model.dispose();
+  data.dispose();
+});
+
 Deno.test(
   "stopOnInterrupt() a real SIGINT ends fit cleanly in a subprocess (exit 0, onTrainEnd ran)",
   {
