@@ -25,8 +25,9 @@ const history = await model.fit(data.xs, data.ys, {
       override async onBatchEnd() {
         if (++batches === 1) await Deno.stdout.write(new TextEncoder().encode("training\n"));
       }
-      override async onTrainEnd() {
+      override onTrainEnd() {
         trainEnd = true;
+        return Promise.resolve();
       }
     })(),
   ],
