@@ -26,7 +26,19 @@ export interface ReduceLROnPlateauOptions extends Omit<MonitorOptions, "baseline
 /** Log key under which the current learning rate is recorded each epoch (as Keras 3). */
 export const LEARNING_RATE_KEY = "learning_rate";
 
-/** An optimizer's learning rate, or a clear error when it has none. */
+/**
+ * An optimizer's learning rate, or a clear error when it has none.
+ *
+ * @param optimizer E.g. `model.optimizer`.
+ * @param who Name used in the error message.
+ * @returns The current rate.
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { getLearningRate } from "@lib";
+ * getLearningRate(tf.train.adam(0.01), "lesson"); // 0.01
+ * ```
+ */
 export function getLearningRate(optimizer: tf.Optimizer | undefined, who: string): number {
   const lr = (optimizer as unknown as { learningRate?: unknown } | undefined)?.learningRate;
   if (typeof lr !== "number") {
@@ -38,7 +50,20 @@ export function getLearningRate(optimizer: tf.Optimizer | undefined, who: string
   return lr;
 }
 
-/** Set an optimizer's learning rate (SGD and momentum cache it, so use their setter). */
+/**
+ * Set an optimizer's learning rate (SGD and momentum cache it, so their setter is used).
+ *
+ * @param optimizer E.g. `model.optimizer`.
+ * @param lr The new rate.
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { getLearningRate, setLearningRate } from "@lib";
+ * const sgd = tf.train.sgd(0.1);
+ * setLearningRate(sgd, 0.01);
+ * getLearningRate(sgd, "lesson"); // 0.01
+ * ```
+ */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   const target = optimizer as unknown as {
     learningRate: number;

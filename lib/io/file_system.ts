@@ -32,6 +32,12 @@ const WEIGHTS_FILE = /^weights\.[0-9a-f]+\.bin$/;
  *
  * @param location Where the model lives.
  * @returns The folder path.
+ * @throws For an empty path, a NUL byte, or a non-`file:` URL.
+ * @example
+ * ```ts
+ * import { checkpointDir } from "@lib";
+ * checkpointDir("file:///tmp/run/model.json"); // "/tmp/run"
+ * ```
  */
 export function checkpointDir(location: string | URL): string {
   let path: string;
