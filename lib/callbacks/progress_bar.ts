@@ -256,7 +256,7 @@ export class ProgressBar extends TrainingCallback {
  *
  * In a notebook it is one output that is rewritten (not one line per batch); in a
  * terminal one line rewritten with `\r`; in logs (CI, `deno test`) one line per epoch.
- * Pass `verbose: 0` to `fit` so tfjs does not print its own lines too.
+ * (tfjs itself prints no progress under Deno: its console logger is tfjs-node only.)
  *
  * @param options `mode`, `throttleMs`, `width`, `keepEpochLines`, `now`.
  * @returns A callback for `model.fit(..., { callbacks })`.
