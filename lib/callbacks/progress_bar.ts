@@ -47,6 +47,8 @@ export interface ProgressState {
   logs: Record<string, number>;
   /** Whether the epoch has ended. */
   done: boolean;
+  /** Whether training was stopped before the epoch's last batch. @default {false} */
+  stopped?: boolean;
 }
 
 function duration(ms: number): string {
@@ -79,14 +81,14 @@ function metric(value: number): string {
  * ```
  */
 export function renderProgress(state: ProgressState, width = 30): string {
-  const { epoch, epochs, batch, batches, elapsedMs, logs, done } = state;
+  const { epoch, epochs, batch, batches, elapsedMs, logs, done, stopped = false } = state;
   let line = `Epoch ${epoch + 1}/${epochs}`;
   if (batches !== undefined && batches > 0) {
     const digits = String(batches).length;
     const fraction = Math.min(1, batch / batches);
     const filled = Math.floor(fraction * width);
     // "====>....." : filled part, an arrow head at the current position, the rest.
-    const bar = done || filled >= width
+    const bar = (done && !stopped) || filled >= width
       ? "=".repeat(width)
       : filled === 0
       ? ".".repeat(width)
@@ -105,6 +107,7 @@ export function renderProgress(state: ProgressState, width = 30): string {
     ...entries.filter(([k]) => k.startsWith("val_")),
   ];
   if (shown.length > 0) line += "  " + shown.map(([k, v]) => `${k}: ${metric(v)}`).join("  ");
+  if (stopped) line += "  (stopped)";
   return line;
 }
 
@@ -200,7 +203,7 @@ export class ProgressBar extends TrainingCallback {
   override async onEpochEnd(_epoch: number, logs?: UnresolvedLogs): Promise<void> {
     const resolved = await resolveLogs(logs);
     const state = this.#state(true, { ...resolved });
-    if (!this.epochCompleted()) state.logs = { ...state.logs, stopped: this.batchesThisEpoch };
+    state.stopped = !this.epochCompleted();
     await this.#render(state, true);
   }
 
