@@ -20,27 +20,27 @@ const ORIGINAL_RANDOM = Math.random;
  * reproduces the run.
  *
  * This changes a global: everything in the process that calls `Math.random` gets the
- * seeded sequence until {@linkcode restoreRandom} (or the returned function) is called.
+ * seeded sequence until {@linkcode restoreRandom} is called.
  * Do not use it where `Math.random` must be unpredictable (tokens, keys).
  *
  * Introduced in lesson 01's setup cell; every lesson's setup cell calls it.
  *
+ * Returns nothing on purpose: a notebook cell whose last expression is
+ * `setRandomSeed(42);` then shows no stray value.
+ *
  * @param seed Any finite number.
- * @returns A function that puts the original `Math.random` back.
  * @example
  * ```ts
- * import { setRandomSeed } from "@lib";
- * const restore = setRandomSeed(42);
+ * import { restoreRandom, setRandomSeed } from "@lib";
+ * setRandomSeed(42);
  * const a = Math.random();
  * setRandomSeed(42);
  * console.log(Math.random() === a); // true
- * restore();
+ * restoreRandom();
  * ```
  */
-export function setRandomSeed(seed: number): () => void {
-  const random = rng(seed);
-  Math.random = random.next;
-  return restoreRandom;
+export function setRandomSeed(seed: number): void {
+  Math.random = rng(seed).next;
 }
 
 /**
