@@ -15,15 +15,11 @@
  * 9 of 12 cells (2 MB: 0 of 15 with a 40 ms wait). {@linkcode display} therefore waits
  * a little after every send, and about 50 ms per MB beyond 256 kB (see {@linkcode settleMs}).
  *
- * One more trap: the kernel's ZeroMQ layer writes what fits into the socket and leaves
- * the rest of a message in its buffer until the *next* message is sent. When a client
- * reads slowly (a loaded machine), the end of a cell's last output and its `idle` can
- * sit there until the next cell starts; nbclient gives up waiting after 4 s and reads
- * them as the next cell's. The display helpers of tests/display/output_loss_test.ts
- * lost 1 output in about 1,000 cells this way under load. So after each send,
- * {@linkcode display} also schedules three no-op messages (a `comm_msg` to a comm no
- * one opened, which every front end ignores) 25 ms, 250 ms and 1 s later: each makes
- * the kernel write out what is still buffered, including after the cell has ended.
+ * One race remains that no code in a cell can close: under load, Deno's kernel now and
+ * then publishes a cell's `idle` while the cell is still running (message timestamps
+ * show outputs *created* after the `idle`), about once in 150–400 cells that train
+ * with a live dashboard. Jupyter's UIs still show those outputs; headless runs need a
+ * client that keeps reading after `idle` (tools/nbexec.py does).
  *
  * @module
  */
@@ -93,24 +89,6 @@ export function settleMs(chars: number): number {
   return 2 + (chars <= 256_000 ? 0 : Math.ceil(chars / 20_000));
 }
 
-/** Comm id of the no-op messages that make the kernel write out buffered outputs. */
-const NUDGE_COMM_ID = "tfjs-training-output-nudge";
-let nudges: Array<ReturnType<typeof setTimeout>> = [];
-
-/** Schedule the no-op messages described in the module doc (replacing pending ones). */
-function scheduleNudges(): void {
-  for (const id of nudges) clearTimeout(id);
-  nudges = [25, 250, 1000].map((ms) =>
-    setTimeout(() => {
-      try {
-        Deno.jupyter.broadcast("comm_msg", { comm_id: NUDGE_COMM_ID, data: {} }).catch(() => {});
-      } catch {
-        // not in a kernel any more: nothing to nudge
-      }
-    }, ms)
-  );
-}
-
 /** Characters of text in a bundle: strings as they are, other values as JSON. */
 function bundleChars(bundle: MimeBundle): number {
   let n = 0;
@@ -155,7 +133,6 @@ export async function display(bundle: MimeBundle, options: DisplayOptions = {}):
       ...(displayId === undefined ? {} : { display_id: displayId }),
       update,
     });
-    scheduleNudges();
     await new Promise((resolve) => setTimeout(resolve, settleMs(bundleChars(bundle))));
   } else if (typeof bundle["text/plain"] === "string") {
     // deno-lint-ignore no-console -- outside a kernel, the terminal is the output
