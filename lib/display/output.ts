@@ -17,8 +17,8 @@
  *
  * One race remains that no code in a cell can close: under load, Deno's kernel now and
  * then publishes a cell's `idle` while the cell is still running (message timestamps
- * show outputs *created* after the `idle`), about once in 150–400 cells that train
- * with a live dashboard. Jupyter's UIs still show those outputs; headless runs need a
+ * show outputs *created* after the `idle`), in 0.25–2% of the cells that train with a
+ * live dashboard (tests/display/output_loss_test.ts). Jupyter's UIs still show those outputs; headless runs need a
  * client that keeps reading after `idle` (tools/nbexec.py does).
  *
  * @module
