@@ -26,16 +26,20 @@ export interface RowTokenOptions {
  *
  * @param images Digits `[n, 784]` with values in [0, 1], as {@linkcode loadMnist} returns.
  * @param options `blocks`, `threshold`.
- * @returns Int32 tokens `[n, 28]`, each in `[0, 2^blocks)`.
+ * @returns Int32 tokens `[n, 28]`, each in `[0, 2^blocks)` (async: the pixels are read back
+ *   from the backend).
  * @example
  * ```ts
  * import { loadMnist, mnistRowTokens } from "@lib";
  * const { x } = await loadMnist({ count: 10 });
- * const tokens = mnistRowTokens(x);
+ * const tokens = await mnistRowTokens(x);
  * console.log(tokens.shape, tokens.dtype); // [10, 28] "int32"
  * ```
  */
-export function mnistRowTokens(images: tf.Tensor2D, options: RowTokenOptions = {}): tf.Tensor2D {
+export async function mnistRowTokens(
+  images: tf.Tensor2D,
+  options: RowTokenOptions = {},
+): Promise<tf.Tensor2D> {
   const { blocks = 7, threshold = 0.3 } = options;
   if (images.rank !== 2 || images.shape[1] !== MNIST_PIXELS) {
     throw new Error(
@@ -50,7 +54,7 @@ export function mnistRowTokens(images: tf.Tensor2D, options: RowTokenOptions = {
   }
   const n = images.shape[0];
   const width = 28 / blocks;
-  const pixels = images.dataSync();
+  const pixels = await images.data(); // async: WebGPU in Deno cannot read synchronously
   const tokens = new Int32Array(n * 28);
   for (let i = 0; i < n; i++) {
     for (let row = 0; row < 28; row++) {

@@ -77,6 +77,9 @@ export class Standardizer {
  * deviation. Fit on the training part only, then `transform` validation and test data
  * with the same statistics — fitting on all data leaks the test set into training.
  *
+ * Async because it reads the statistics back from the backend: WebGPU in Deno can only
+ * read tensors asynchronously.
+ *
  * Introduced in lesson 01 (why `sgd` diverges on x = 1…100, y = x²).
  *
  * @param train Training data, shape `[rows, columns]`; must be finite.
@@ -86,22 +89,22 @@ export class Standardizer {
  * import * as tf from "@tensorflow/tfjs";
  * import { fitStandardizer } from "@lib";
  * const train = tf.tensor2d([[1], [2], [3]]);
- * const scaler = fitStandardizer(train);
+ * const scaler = await fitStandardizer(train);
  * scaler.transform(train).print(); // [[-1.22], [0], [1.22]]
  * scaler.inverse(scaler.transform(train)).print(); // [[1], [2], [3]]
  * ```
  */
-export function fitStandardizer(train: tf.Tensor2D): Standardizer {
+export async function fitStandardizer(train: tf.Tensor2D): Promise<Standardizer> {
   if (train.rank !== 2 || train.shape[0] < 1) {
     throw new Error(
       `fitStandardizer(): expected a 2-D tensor [rows, columns] with at least one row, got ` +
         `[${train.shape}]. Reshape 1-D data with x.reshape([-1, 1]).`,
     );
   }
-  const [mean, variance] = tf.tidy(() => {
-    const { mean, variance } = tf.moments(train, 0);
-    return [Array.from(mean.dataSync()), Array.from(variance.dataSync())];
-  });
+  const moments = tf.tidy(() => tf.moments(train, 0));
+  const [mean, variance] = (await Promise.all([moments.mean.data(), moments.variance.data()]))
+    .map((values) => Array.from(values));
+  tf.dispose([moments.mean, moments.variance]);
   const bad = mean.findIndex((m, i) => !Number.isFinite(m) || !Number.isFinite(variance[i]));
   if (bad >= 0) {
     throw new Error(

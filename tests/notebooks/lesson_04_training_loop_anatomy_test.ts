@@ -55,7 +55,7 @@ Deno.test({
     assert.match(split, /fitStandardizer\(\): column 0 contains NaN/);
     assert.equal(numberAfter(cellText(nb, "mistake-nan"), "stopped at epoch"), 1);
     const lr = cellText(nb, "mistake-lr");
-    assert.ok(numberAfter(lr, "loss after epoch 1") > 1e6, lr);
+    assert.ok(!(numberAfter(lr, "loss after epoch 1") < 1e6), lr); // huge, or already NaN
     assert.ok(numberAfter(lr, "stopped at epoch") < 50, lr);
   },
 });
