@@ -40,6 +40,8 @@ export interface WasmRuntime {
   threads: number;
   /** Where the binary was read from. */
   binaryUrl: string;
+  /** Where tfjs's pool keeps its thread count, when recognised (threaded build). */
+  poolField?: PoolField;
   /** Terminates the pthread workers (idempotent). */
   terminate(): void;
 }
@@ -110,7 +112,13 @@ export function threadsSupported(): boolean {
   }
 }
 
-const compiled = new Map<string, Promise<WebAssembly.Module>>();
+interface Compiled {
+  module: WebAssembly.Module;
+  /** Where the thread-count field of tfjs's pthreadpool lives (threaded build only). */
+  poolField?: PoolField;
+}
+
+const compiled = new Map<string, Promise<Compiled>>();
 
 async function readBinary(url: string): Promise<Uint8Array<ArrayBuffer>> {
   try {
@@ -129,14 +137,187 @@ async function readBinary(url: string): Promise<Uint8Array<ArrayBuffer>> {
   }
 }
 
-function compile(url: string): Promise<WebAssembly.Module> {
+function compile(url: string): Promise<Compiled> {
   let module = compiled.get(url);
   if (!module) {
-    module = readBinary(url).then((bytes) => WebAssembly.compile(bytes));
+    module = readBinary(url).then(async (bytes) => ({
+      module: await WebAssembly.compile(bytes),
+      poolField: findPoolField(bytes),
+    }));
     compiled.set(url, module);
     module.catch(() => compiled.delete(url));
   }
   return module;
+}
+
+/**
+ * The thread-count field of the pthreadpool tfjs creates: its pointer lives in a static
+ * global (`tfjs::backend::threadpool`), the count at a fixed offset in the struct.
+ */
+interface PoolField {
+  /** Address of the global that holds the pool pointer. */
+  pointerAddress: number;
+  /** Byte offset of `threads_count` inside the pool struct. */
+  countOffset: number;
+}
+
+/**
+ * Read {@linkcode PoolField} from the binary itself: the exported `get_threads_count` is
+ * `p = load(GLOBAL); if (!p) return -1; return pthreadpool_get_threads_count(p)`, and
+ * that callee is `return p ? load(p + OFFSET) : 1`. Returns `undefined` when the code
+ * does not have that shape (another tfjs build), which turns the feature off.
+ */
+export function findPoolField(bytes: Uint8Array): PoolField | undefined {
+  try {
+    let pos = 8;
+    const leb = (): number => {
+      let result = 0;
+      let shift = 0;
+      for (;;) {
+        if (pos >= bytes.length || shift > 35) throw new Error("truncated LEB128");
+        const byte = bytes[pos++];
+        result += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+        if (byte < 0x80) return result;
+      }
+    };
+    const sections = new Map<number, number>();
+    while (pos < bytes.length) {
+      const id = bytes[pos++];
+      const size = leb();
+      if (!sections.has(id)) sections.set(id, pos);
+      pos += size;
+    }
+    // Imported functions come first in the function index space.
+    pos = sections.get(2)!;
+    let importedFunctions = 0;
+    for (let n = leb(); n > 0; n--) {
+      const moduleName = leb(); // (`pos += leb()` would read pos before leb() moves it)
+      pos += moduleName;
+      const fieldName = leb();
+      pos += fieldName;
+      const kind = bytes[pos++];
+      if (kind === 0) {
+        leb();
+        importedFunctions++;
+      } else if (kind === 1) {
+        pos++;
+        const flags = leb();
+        leb();
+        if (flags & 1) leb();
+      } else if (kind === 2) {
+        const flags = leb();
+        leb();
+        if (flags & 1) leb();
+      } else if (kind === 3) {
+        pos += 2;
+      } else {
+        return undefined;
+      }
+    }
+    pos = sections.get(7)!;
+    let exported = -1;
+    for (let n = leb(); n > 0; n--) {
+      const length = leb();
+      const name = new TextDecoder().decode(bytes.subarray(pos, pos + length));
+      pos += length;
+      const kind = bytes[pos++];
+      const index = leb();
+      if (kind === 0 && name === "get_threads_count") exported = index;
+    }
+    const body = (index: number): [number, number] => {
+      pos = sections.get(10)!;
+      const count = leb();
+      for (let i = 0; i < count; i++) {
+        const size = leb();
+        if (i === index - importedFunctions) return [pos, pos + size];
+        pos += size;
+      }
+      throw new Error("function not found");
+    };
+    // get_threads_count: (locals) i32.const GLOBAL; i32.load offset; … call CALLEE
+    let [start, end] = body(exported);
+    pos = start;
+    for (let groups = leb(); groups > 0; groups--) {
+      leb();
+      pos++;
+    }
+    if (bytes[pos++] !== 0x41) return undefined;
+    const global = leb();
+    if (bytes[pos++] !== 0x28) return undefined;
+    leb();
+    const pointerAddress = global + leb();
+    let callee = -1;
+    for (let i = pos; i < end; i++) {
+      if (bytes[i] === 0x10) {
+        pos = i + 1;
+        callee = leb();
+      }
+    }
+    if (callee < 0) return undefined;
+    // pthreadpool_get_threads_count: … local.get 0; i32.load offset=COUNT; end
+    [start, end] = body(callee);
+    for (let i = end - 1; i > start + 1; i--) {
+      if (bytes[i - 2] === 0x20 && bytes[i - 1] === 0x00 && bytes[i] === 0x28) {
+        pos = i + 1;
+        leb();
+        return { pointerAddress, countOffset: leb() };
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Switch tfjs's thread pool between parallel and sequential at run time.
+ *
+ * pthreadpool runs a job on the calling thread alone when its `threads_count` is ≤ 1,
+ * and the workers stay parked meanwhile; so lowering the field to 1 and raising it back
+ * is safe between (never during) kernels, which run one at a time on the main thread.
+ * Used to keep small ops off the pool, where waking a worker costs more than the op.
+ */
+export interface PoolControl {
+  /** Threads the pool was created with. */
+  readonly threads: number;
+  /** Set how many threads the next kernels may use (1 … `threads`). */
+  use(threads: number): void;
+}
+
+function poolControl(module: BackendWasmModule, field: PoolField): PoolControl | undefined {
+  const heap = () => new Int32Array((module as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
+  const pool = heap()[field.pointerAddress >> 2];
+  if (!pool) return undefined;
+  const index = (pool + field.countOffset) >> 2;
+  const threads = heap()[index];
+  // The field must be what get_threads_count() reports, or this is not the right build.
+  if (threads !== module.tfjs.getThreadsCount() || threads < 2) return undefined;
+  return {
+    threads,
+    use(count: number) {
+      Atomics.store(heap(), index, Math.max(1, Math.min(threads, count)));
+    },
+  };
+}
+
+/** What the kernels in `wasm_kernels.ts` read to decide whether to use the pool. */
+export interface ParallelPolicy {
+  pool: PoolControl;
+  /** Kernels estimated below this many flops run on the main thread alone. */
+  minFlops: number;
+}
+
+/** Key under which the policy hangs on tfjs's wasm module object. */
+export const PARALLEL_POLICY: unique symbol = Symbol.for("tfjs-deno.parallelPolicy") as never;
+
+/**
+ * After tfjs created its thread pool (in `BackendWasm`'s constructor): a control for
+ * it, or `undefined` when the binary's layout is not the one recognised (then the pool
+ * simply always runs parallel, as in tfjs).
+ */
+export function controlPool(runtime: WasmRuntime): PoolControl | undefined {
+  return runtime.poolField ? poolControl(runtime.module, runtime.poolField) : undefined;
 }
 
 type Factory = (config: Record<string, unknown>) => Promise<BackendWasmModule>;
@@ -247,7 +428,7 @@ function workerShim(pool: PoolState, factorySource: string): unknown {
 export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmRuntime> {
   const { flavor, threads, wasmDir, bootTimeoutMs } = options;
   const binaryUrl = new URL(WASM_FILES[flavor], wasmDir).href;
-  const wasmModule = await compile(binaryUrl);
+  const { module: wasmModule, poolField } = await compile(binaryUrl);
   const threaded = flavor === "threaded-simd";
   const glue = threaded ? threadedGlue : plainGlue;
   let factorySource = glue.toString();
@@ -338,5 +519,12 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
     disposeData: cwrap("dispose_data", null, ["number"]),
     dispose: cwrap("dispose", null, []),
   } as BackendWasmModule["tfjs"];
-  return { module, flavor, threads: threaded ? threads : 1, binaryUrl, terminate };
+  return {
+    module,
+    flavor,
+    threads: threaded ? threads : 1,
+    binaryUrl,
+    poolField: threaded ? poolField : undefined,
+    terminate,
+  };
 }

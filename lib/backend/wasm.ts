@@ -8,7 +8,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { BackendWasm, setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import {
+  controlPool,
   defaultWasmDir,
+  PARALLEL_POLICY,
+  type ParallelPolicy,
   simdSupported,
   startWasmRuntime,
   threadsSupported,
@@ -39,6 +42,14 @@ export interface UseWasmOptions {
    * @default {20000}
    */
   bootTimeoutMs?: number;
+  /**
+   * With threads: kernels estimated below this many floating-point operations run on
+   * the main thread alone — waking the pool costs more than they do (tens of µs on an
+   * idle machine, milliseconds on a busy one). `0` puts every kernel on the pool, as
+   * tfjs does.
+   * @default {4_000_000}
+   */
+  minParallelFlops?: number;
 }
 
 /** What {@linkcode useWasm} started. */
@@ -53,6 +64,8 @@ export interface WasmInfo {
   binaryUrl: string;
   /** Notes for the report (e.g. a thread count that was capped). */
   notes: string[];
+  /** Whether small kernels are kept off the thread pool (see `minParallelFlops`). */
+  adaptiveThreads: boolean;
 }
 
 interface ActiveWasm {
@@ -131,6 +144,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
     threads: requested = availableCores(),
     wasmDir = defaultWasmDir(),
     bootTimeoutMs = 20000,
+    minParallelFlops = 4_000_000,
   } = options;
   validateThreads(requested);
   const notes: string[] = [];
@@ -152,7 +166,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
     }
   }
   const dir = toDirUrl(wasmDir);
-  const key = `${flavor}|${threads}|${dir}`;
+  const key = `${flavor}|${threads}|${dir}|${minParallelFlops}`;
   silenceNodeBanner();
   if (active?.key === key && tf.engine().registry.wasm === active.backend) {
     if (tf.getBackend() !== "wasm") await tf.setBackend("wasm");
@@ -181,12 +195,21 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
     );
   }
   const poolThreads = runtime.module.tfjs.getThreadsCount();
+  const pool = controlPool(runtime);
+  if (pool && minParallelFlops > 0) {
+    pool.use(1);
+    const policy: ParallelPolicy = { pool, minFlops: minParallelFlops };
+    Object.assign(runtime.module, { [PARALLEL_POLICY]: policy });
+  } else if (flavor === "threaded-simd" && !pool) {
+    notes.push("every kernel uses the thread pool (pool layout not recognised in this build)");
+  }
   const info: WasmInfo = {
     simd: flavor !== "plain",
     threads: poolThreads,
     flavor,
     binaryUrl: runtime.binaryUrl,
     notes,
+    adaptiveThreads: pool !== undefined && minParallelFlops > 0,
   };
   active?.runtime.terminate();
   active = { key, runtime, info, backend };

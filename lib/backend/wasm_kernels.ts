@@ -22,6 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { PARALLEL_POLICY, type ParallelPolicy } from "./_wasm_runtime.ts";
 
 type Info = tf.TensorInfo;
 type Attrs = tf.NamedAttrMap;
@@ -369,6 +370,47 @@ function fastGather(original: tf.KernelFunc): tf.KernelFunc {
   return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
 }
 
+const PARALLEL = Symbol.for("tfjs-deno.parallelWhenLarge");
+
+type FlopEstimate = (inputs: Record<string, Info>, attrs: Attrs) => number;
+
+const size = (x: Info) => tf.util.sizeFromShape(x.shape);
+
+/** Multiply-adds × 2 of the heavy kernels, from their input shapes. */
+const FLOPS: Record<string, FlopEstimate> = {
+  BatchMatMul: ({ a, b }, { transposeB }) =>
+    2 * size(a) * b.shape[b.shape.length - (transposeB ? 2 : 1)],
+  _FusedMatMul: ({ a, b }, { transposeB }) =>
+    2 * size(a) * b.shape[b.shape.length - (transposeB ? 2 : 1)],
+  Conv2D: ({ x, filter }) => 2 * (size(x) / x.shape[3]) * size(filter),
+  FusedConv2D: ({ x, filter }) => 2 * (size(x) / x.shape[3]) * size(filter),
+  Conv2DBackpropInput: ({ dy, filter }) => 2 * (size(dy) / dy.shape[3]) * size(filter),
+};
+
+/**
+ * Run a heavy kernel on the thread pool only when it is big enough to pay for waking
+ * the workers (see `minParallelFlops` of `useWasm`); everything else runs on the main
+ * thread alone. Without a policy (single-threaded module) it changes nothing.
+ */
+function parallelWhenLarge(original: tf.KernelFunc, flops: FlopEstimate): tf.KernelFunc {
+  const kernel = (args: KernelArgs) => {
+    const backend = args.backend as BackendWasm;
+    const policy = (backend.wasm as unknown as { [PARALLEL_POLICY]?: ParallelPolicy })[
+      PARALLEL_POLICY
+    ];
+    if (!policy) return original(args);
+    const work = flops(args.inputs as Record<string, Info>, args.attrs ?? {});
+    if (work < policy.minFlops) return original(args);
+    policy.pool.use(policy.pool.threads);
+    try {
+      return original(args);
+    } finally {
+      policy.pool.use(1);
+    }
+  };
+  return Object.assign(kernel, { [PARALLEL]: true, [OURS]: true }) as unknown as tf.KernelFunc;
+}
+
 /** A `BatchMatMul` that hands transposed products to the plain (fast) path. */
 function fastBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
   const kernel = (args: KernelArgs) => {
@@ -415,21 +457,14 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
  * backend. Idempotent; {@linkcode useWasm} calls it, so lessons never need to. Takes
  * effect at the next `tf.setBackend("wasm")`.
  *
- * @param options `fastTransposedMatMul: false` keeps tfjs's own `BatchMatMul`.
  * @returns The kernel names now served by this module.
  * @example
  * ```ts
  * import { registerWasmTrainingKernels } from "@lib";
- * registerWasmTrainingKernels(); // ["Conv2DBackpropFilter", "UnsortedSegmentSum", "MaxPoolGrad", "BatchMatMul"]
+ * console.log(registerWasmTrainingKernels()); // ["Conv2DBackpropFilter", …]
  * ```
  */
-export function registerWasmTrainingKernels(
-  options: {
-    /** Replace `BatchMatMul` with the explicit-transpose version. @default {true} */
-    fastTransposedMatMul?: boolean;
-  } = {},
-): string[] {
-  const { fastTransposedMatMul = true } = options;
+export function registerWasmTrainingKernels(): string[] {
   const done: string[] = [];
   const add = (name: string, kernelFunc: tf.KernelFunc) => {
     if (isOurs(name)) {
@@ -456,23 +491,14 @@ export function registerWasmTrainingKernels(
   wrap("Conv2DBackpropInput", fastConv2DBackpropInput);
   wrap("Equal", broadcastEqual);
   wrap("GatherV2", fastGather);
-  const matMul = tf.getKernel("BatchMatMul", "wasm");
-  if (matMul && fastTransposedMatMul && !isOurs("BatchMatMul")) {
-    tf.unregisterKernel("BatchMatMul", "wasm");
-    tf.registerKernel({
-      ...matMul,
-      kernelFunc: Object.assign(fastBatchMatMul(matMul.kernelFunc), {
-        original: matMul.kernelFunc,
-      }) as tf.KernelFunc,
-    });
+  wrap("BatchMatMul", fastBatchMatMul);
+
+  // Outermost layer: the thread-pool policy around every heavy kernel (ours or tfjs's).
+  for (const [name, flops] of Object.entries(FLOPS)) {
+    const current = tf.getKernel(name, "wasm");
+    if (!current || PARALLEL in current.kernelFunc) continue;
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({ ...current, kernelFunc: parallelWhenLarge(current.kernelFunc, flops) });
   }
-  if (matMul && !fastTransposedMatMul && isOurs("BatchMatMul")) {
-    const original = (matMul.kernelFunc as { original?: tf.KernelFunc }).original;
-    if (original) {
-      tf.unregisterKernel("BatchMatMul", "wasm");
-      tf.registerKernel({ ...matMul, kernelFunc: original });
-    }
-  }
-  if (isOurs("BatchMatMul")) done.push("BatchMatMul");
   return done;
 }

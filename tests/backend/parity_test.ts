@@ -119,6 +119,7 @@ async function trainTextCnn(): Promise<Trained> {
 const backends: [string, () => Promise<unknown>][] = [
   ["wasm, 1 thread", () => useWasm({ threads: 1 })],
   ["wasm, 2 threads", () => useWasm({ threads: 2 })],
+  ["wasm, 2 threads, every kernel on the pool", () => useWasm({ threads: 2, minParallelFlops: 0 })],
   ["webgpu", () => useWebGpu({ allowSoftwareAdapter: true })],
 ];
 
