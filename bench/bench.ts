@@ -219,14 +219,14 @@ async function main(): Promise<void> {
   const labels = backends.map((b) => b.label).filter((l) =>
     result.cells.some((c) => c.backend === l)
   );
-  print(`\n${"workload".padEnd(44)}${labels.map((l) => l.padStart(11)).join("")}  wasm-N/1`);
+  print(`\n${"workload".padEnd(54)}${labels.map((l) => l.padStart(11)).join("")}  wasm-N/1`);
   for (const workload of workloads) {
     const cells = labels.map((l) =>
       result.cells.find((c) => c.backend === l && c.workload === workload.id)
     );
     const ratio = result.threadSpeedup[workload.id];
     print(
-      `${`${workload.id} ${workload.title} [${workload.unit}]`.padEnd(44)}${
+      `${`${workload.id} ${workload.title} [${workload.unit}]`.padEnd(54)}${
         cells.map((c) => format(c?.median ?? null, workload.unit).padStart(11)).join("")
       }  ${ratio ? `${ratio.toFixed(2)}×` : "—"}`,
     );

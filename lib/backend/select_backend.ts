@@ -55,6 +55,12 @@ export interface SelectBackendOptions {
    * @default {20000}
    */
   bootTimeoutMs?: number;
+  /**
+   * With WASM threads, kernels estimated below this many floating-point operations run
+   * on one thread (waking the pool costs more); `0` sends every kernel to the pool.
+   * @default {4_000_000}
+   */
+  minParallelFlops?: number;
 }
 
 function checkBackendName(value: unknown, where: string): BackendName {
@@ -101,6 +107,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     allowSoftwareAdapter = false,
     wasmDir,
     bootTimeoutMs,
+    minParallelFlops,
   } = options;
   if (!(PREFERENCES as readonly unknown[]).includes(prefer)) checkBackendName(prefer, "prefer");
   if (!Array.isArray(order) || order.length === 0) {
@@ -142,10 +149,17 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
           reason: `${gpu.software ? "software" : "hardware"} adapter: ${gpu.description}`,
         });
       } else if (name === "wasm") {
-        const wasm = await useWasm({ threads, wasmDir, bootTimeoutMs });
+        const wasm = await useWasm({ threads, wasmDir, bootTimeoutMs, minParallelFlops });
         data.simd = wasm.simd;
         data.threads = wasm.threads;
         data.notes.push(...wasm.notes, `wasm binary: ${wasm.binaryUrl.split("/").pop()}`);
+        if (wasm.adaptiveThreads) {
+          data.notes.push(
+            `kernels under ${
+              ((minParallelFlops ?? 4_000_000) / 1e6).toLocaleString("en-US")
+            } MFLOP run on one thread (minParallelFlops)`,
+          );
+        }
         attempts.push({
           backend: name,
           outcome: "chosen",
