@@ -15,11 +15,14 @@
  * 9 of 12 cells (2 MB: 0 of 15 with a 40 ms wait). {@linkcode display} therefore waits
  * a little after every send, and about 50 ms per MB beyond 256 kB (see {@linkcode settleMs}).
  *
- * One race remains that no code in a cell can close: under load, Deno's kernel now and
- * then publishes a cell's `idle` while the cell is still running (message timestamps
- * show outputs *created* after the `idle`), in 0.25–2% of the cells that train with a
- * live dashboard (tests/display/output_loss_test.ts). Jupyter's UIs still show those outputs; headless runs need a
- * client that keeps reading after `idle` (tools/nbexec.py does).
+ * One race remains that no code in a cell can close: Deno's kernel now and then
+ * publishes a cell's `idle` while the cell is still running (message timestamps show
+ * outputs *created* after the `idle`). It needs synchronous work between awaits, as
+ * training does: a cell of 20 × (1 ms busy loop + `await` a 2 ms timer) and a final
+ * `display` hit it in 1 of 150 runs with no other output, while 200 runs of awaits
+ * alone never did; fit cells with `liveCurves` hit it in 0.25–2% of runs. Jupyter's UIs
+ * still show those outputs; headless runs need a client that keeps reading after
+ * `idle` (tools/nbexec.py does).
  *
  * @module
  */
@@ -72,10 +75,9 @@ export function flush(): Promise<void> {
 
 /**
  * Milliseconds {@linkcode display} waits after sending a bundle of this many characters,
- * so the kernel has put it on the wire before the cell can end: 2 ms, plus 50 ms per MB
- * beyond 256 kB (a figure carrying plotly.js, about 2 MB, waits ~100 ms). With `flush()`
- * alone, about 1 cell in 2,000 of the display helpers' output-loss test still lost an
- * output under load (tests/display/output_loss_test.ts).
+ * so the kernel has put it on the wire before the cell can end: 2 ms (a margin), plus
+ * 50 ms per MB beyond 256 kB (a figure carrying plotly.js, about 2 MB, waits ~100 ms).
+ * Waiting does not close the early-`idle` race described in the module doc.
  *
  * @param chars Characters of text in the bundle.
  * @returns Milliseconds to wait.
