@@ -431,7 +431,13 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
   // 5. Traces.
   const stroke = { solid: "", dash: "6,4", dot: "2,3", dashdot: "6,3,2,3" } as const;
   let colorIndex = 0;
-  const legend: Array<{ name: string; color: string; dash: string; box: boolean }> = [];
+  const legend: Array<{
+    name: string;
+    color: string;
+    dash: string;
+    box: boolean;
+    marker?: Trace["marker"];
+  }> = [];
   let colorbar: { trace: Trace; lo: number; hi: number } | undefined;
   for (const t of traces) {
     const ax = axisOf(t, "x");
@@ -494,7 +500,14 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
         });
       }
       if (t.name && t.showlegend !== false) {
-        legend.push({ name: t.name, color, dash, box: !mode.includes("lines") });
+        const markerOnly = !mode.includes("lines");
+        legend.push({
+          name: t.name,
+          color: typeof t.marker?.color === "string" ? t.marker.color : color,
+          dash,
+          box: markerOnly,
+          ...(markerOnly ? { marker: t.marker } : {}),
+        });
       }
     } else if (t.type === "bar") {
       const color = typeof t.marker?.color === "string" ? t.marker.color : autoColor;
@@ -620,7 +633,16 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
     legend.forEach((e, i) => {
       const y = m.t + 8 + i * 18;
       out.push(
-        e.box
+        e.marker
+          ? markerSvg(
+            e.marker.symbol ?? "circle",
+            sideX + 11,
+            y,
+            Math.min(12, e.marker.size ?? 6),
+            e.color,
+            e.marker.line,
+          )
+          : e.box
           ? `<rect x="${sideX}" y="${y - 5}" width="18" height="10" fill="${esc(e.color)}"/>`
           : `<line x1="${sideX}" y1="${y}" x2="${sideX + 22}" y2="${y}" stroke="${
             esc(e.color)
