@@ -57,27 +57,74 @@ export function strip(nb: Notebook): Notebook {
   };
 }
 
+/**
+ * Whether `deno fmt` would change this notebook: formats a copy and compares bytes.
+ *
+ * Why not `deno fmt --check`: Deno 2.9.6 reports every `.ipynb` as "not formatted" the
+ * first time it sees it (a fresh clone fails the check) although formatting leaves its
+ * bytes unchanged, and its incremental cache hides the file after one `deno fmt`. So
+ * `deno task check` runs `deno fmt --check` on everything but notebooks, and this.
+ *
+ * @returns `null` when formatted, else the problem in words.
+ */
+export async function formatProblem(path: string, config: string): Promise<string | null> {
+  const dir = await Deno.makeTempDir({ prefix: "fmt-ipynb-" });
+  try {
+    const copy = `${dir}/notebook.ipynb`;
+    await Deno.copyFile(path, copy);
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", "--config", config, copy],
+      env: { NO_COLOR: "1" },
+    }).output();
+    if (!res.success) return `deno fmt failed: ${new TextDecoder().decode(res.stderr).trim()}`;
+    const [a, b] = await Promise.all([Deno.readTextFile(path), Deno.readTextFile(copy)]);
+    return a === b ? null : "not formatted by `deno fmt`";
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Every `.ipynb` in the repository outside build/ and node_modules/, relative to `root`. */
+async function allNotebooks(root: string, dir = ""): Promise<string[]> {
+  const found: string[] = [];
+  for await (const e of Deno.readDir(`${root}/${dir}`)) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory && !["build", "node_modules", ".git"].includes(e.name)) {
+      found.push(...await allNotebooks(root, rel));
+    } else if (e.isFile && e.name.endsWith(".ipynb") && !e.name.startsWith(".")) {
+      found.push(rel);
+    }
+  }
+  return found.sort();
+}
+
 if (import.meta.main) {
   const fix = Deno.args.includes("--fix");
-  const root = new URL("../notebooks/", import.meta.url).pathname;
+  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const config = `${root}/deno.json`;
   let bad = 0;
-  for await (const e of Deno.readDir(root)) {
-    if (!e.isFile || !e.name.endsWith(".ipynb")) continue;
-    const path = `${root}${e.name}`;
-    let nb = JSON.parse(await Deno.readTextFile(path)) as Notebook;
-    if (fix) {
-      nb = strip(nb);
-      await Deno.writeTextFile(path, JSON.stringify(nb, null, 1) + "\n");
+  for (const rel of await allNotebooks(root)) {
+    const path = `${root}/${rel}`;
+    const problems: string[] = [];
+    if (rel.startsWith("notebooks/")) { // lessons: committed clean; fixtures may carry outputs
+      let nb = JSON.parse(await Deno.readTextFile(path)) as Notebook;
+      if (fix) {
+        nb = strip(nb);
+        await Deno.writeTextFile(path, JSON.stringify(nb, null, 1) + "\n");
+      }
+      problems.push(...hygieneProblems(nb));
     }
-    const problems = hygieneProblems(nb);
+    if (fix) await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", path] }).output();
+    const fmt = await formatProblem(path, config);
+    if (fmt) problems.push(fmt);
     if (problems.length > 0) {
       bad++;
-      console.error(`notebooks/${e.name}:\n  ${problems.join("\n  ")}`);
+      console.error(`${rel}:\n  ${problems.join("\n  ")}`);
     }
   }
   if (bad > 0) {
-    console.error("Run `deno task strip` to remove outputs, then `deno fmt notebooks/`.");
+    console.error("Run `deno task strip` to remove outputs and format the notebooks.");
     Deno.exit(1);
   }
-  console.log("notebooks are clean");
+  console.log("notebooks are clean and formatted");
 }

@@ -68,8 +68,13 @@ export interface NotebookRun {
   late: { cell: number; type: string }[];
   /** The executed notebook. */
   executed_notebook: Notebook;
-  /** No errors, no late outputs, every code cell executed. */
+  /** Every code cell executed and none raised an error. */
   ok: boolean;
+  /**
+   * No output arrived after its cell's `idle`. The harness keeps late outputs, but
+   * stock headless clients (nbconvert, papermill) would have dropped them.
+   */
+  robust: boolean;
 }
 
 /** Options of {@linkcode executeNotebook}. */
@@ -131,12 +136,12 @@ export async function executeNotebook(
     }
     const summary = JSON.parse(stdout.split("\n").at(-1)!) as Omit<
       NotebookRun,
-      "executed_notebook" | "ok"
+      "executed_notebook" | "ok" | "robust"
     >;
     const executed_notebook = JSON.parse(await Deno.readTextFile(executedPath)) as Notebook;
-    const ok = summary.errors.length === 0 && summary.late.length === 0 &&
-      summary.executed === summary.cells;
-    return { ...summary, notebook: path, executed_notebook, ok };
+    const ok = summary.errors.length === 0 && summary.executed === summary.cells;
+    const robust = summary.late.length === 0;
+    return { ...summary, notebook: path, executed_notebook, ok, robust };
   } finally {
     await Deno.remove(tmpDir, { recursive: true });
   }
@@ -191,7 +196,7 @@ export function numberAfter(text: string, label: string): number {
   return Number(match[1]);
 }
 
-/** Describe a failed run in words: which notebook, which cell, which error or late output. */
+/** Describe a run's problems in words: which notebook, which cell, which error or late output. */
 export function describeFailure(run: NotebookRun): string {
   const lines = [`${run.notebook}: ${run.executed}/${run.cells} code cells ran`];
   for (const e of run.errors) {
@@ -201,9 +206,9 @@ export function describeFailure(run: NotebookRun): string {
   }
   for (const l of run.late) {
     lines.push(
-      `  cell ${l.cell}: a ${l.type} output arrived after the kernel said idle; headless ` +
-        "clients drop it. End the cell with `await show(...)`/`await flush()` from @lib " +
-        "instead of a bare expression or a trailing console.log.",
+      `  cell ${l.cell}: a ${l.type} output arrived after the kernel said idle (kept here; ` +
+        "nbconvert and papermill would drop it). End the cell with `await show(...)` or " +
+        "`await flush()` from @lib instead of a bare expression or a trailing console.log.",
     );
   }
   return lines.join("\n");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { hygieneProblems, strip } from "../../tools/hygiene.ts";
+import { formatProblem, hygieneProblems, strip } from "../../tools/hygiene.ts";
 import type { Notebook } from "../../tools/notebooks.ts";
 import { ROOT } from "../../tools/notebooks.ts";
 
@@ -41,5 +41,23 @@ Deno.test("every committed notebook is clean", async () => {
     if (!e.name.endsWith(".ipynb")) continue;
     const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${e.name}`)) as Notebook;
     assert.deepEqual(hygieneProblems(nb), [], e.name);
+  }
+});
+
+Deno.test("formatProblem() flags a notebook deno fmt would change, and passes a formatted one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const clean = `${dir}/clean.ipynb`;
+    const messy = `${dir}/messy.ipynb`;
+    await Deno.copyFile(`${ROOT}/tests/notebooks/fixtures/broken.ipynb`, clean);
+    const text = await Deno.readTextFile(clean);
+    await Deno.writeTextFile(
+      messy,
+      text.replace("const answer: number = 42;", "const  answer:number=42"),
+    );
+    assert.equal(await formatProblem(clean, `${ROOT}/deno.json`), null);
+    assert.equal(await formatProblem(messy, `${ROOT}/deno.json`), "not formatted by `deno fmt`");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
