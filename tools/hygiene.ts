@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line script: the console is its interface
 /**
  * `deno task hygiene` (part of `deno task check`): committed notebooks carry no outputs
  * or execution counts, use this project's kernel, and give every cell an id.

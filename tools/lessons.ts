@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line script: the console is its interface
 /**
  * `deno task lessons`: the main job, headless. Executes every notebook in notebooks/
  * (or the ones named on the command line; `--out=DIR` writes elsewhere). Outputs that

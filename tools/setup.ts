@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line script: the console is its interface
 /**
  * `deno task setup`: check that Jupyter is present and install this project's kernelspec.
  *

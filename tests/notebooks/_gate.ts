@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- a command-line script: the console is its interface
 /**
  * Gate for tests that need Jupyter: skipped with a printed reason when it is missing,
  * required (the test fails with the reason) when the environment variable CI is set.
