@@ -319,12 +319,18 @@ function broadcastEqual(original: tf.KernelFunc): tf.KernelFunc {
     };
     const aStep = step(a);
     const bStep = step(b);
+    // Innermost axis in a tight loop; the odometer below moves once per row.
+    const inner = shape[rank - 1];
+    const aIn = aStep[rank - 1];
+    const bIn = bStep[rank - 1];
     const counter = Array(rank).fill(0);
     let ai = 0;
     let bi = 0;
-    for (let o = 0; o < total; o++) {
-      result[o] = as[ai] === bs[bi] ? 1 : 0;
-      for (let d = rank - 1; d >= 0; d--) {
+    for (let o = 0; o < total; o += inner) {
+      for (let k = 0, ia = ai, ib = bi; k < inner; k++, ia += aIn, ib += bIn) {
+        result[o + k] = as[ia] === bs[ib] ? 1 : 0;
+      }
+      for (let d = rank - 2; d >= 0; d--) {
         ai += aStep[d];
         bi += bStep[d];
         if (++counter[d] < shape[d]) break;
