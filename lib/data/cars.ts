@@ -73,7 +73,9 @@ const COLUMNS: readonly CarColumn[] = [
  * horsepower) are dropped and reported, never silently turned into 0 or NaN.
  *
  * The file is sorted by model year, so the last rows are the newest, most efficient
- * cars: split with a shuffle (`trainTestSplit`), not `validationSplit` (lesson 01).
+ * cars: split with a shuffle (`trainTestSplit`), not `validationSplit`.
+ *
+ * Introduced in lesson 01 (MPG from horsepower and weight; the `validationSplit` trap).
  *
  * @param options `features`, `target`, `missing`.
  * @returns `{ x, y, rows, dropped, features, target }`.

@@ -24,7 +24,7 @@ export interface Rng {
  * normals). The same seed gives the same sequence on every machine: it is plain
  * 32-bit integer arithmetic, no `Math.random`, no backend.
  *
- * Introduced in lesson 01; every loader and split in `lib/data` uses it.
+ * Every shuffle, split and synthetic data set in `lib/data` draws from it (lessons 01–04).
  *
  * @param seed Any finite number; it is truncated to a 32-bit integer.
  * @returns A generator; see {@linkcode Rng}.

@@ -6,7 +6,8 @@
 import { rng } from "./rng.ts";
 
 /**
- * A seeded random permutation of `0 … n-1` (Fisher–Yates).
+ * A seeded random permutation of `0 … n-1` (Fisher–Yates). `trainTestSplit` and
+ * `loadMnist` use it for their seeded orders.
  *
  * @param n How many indices.
  * @param seed Seed of the shuffle; the same seed gives the same order.

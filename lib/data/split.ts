@@ -37,7 +37,7 @@ export interface Split<X extends tf.Tensor, Y extends tf.Tensor> {
  * of the rows. The inputs are left as they are (dispose them yourself when done); the
  * four outputs are new tensors.
  *
- * Call it twice for train/validation/test (as lesson 03 does).
+ * Introduced in lesson 01; call it twice for train/validation/test (as lesson 03 does).
  *
  * @param x Features, rows along the first axis.
  * @param y Targets, the same number of rows.

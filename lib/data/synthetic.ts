@@ -81,6 +81,8 @@ export interface NoisyLinearOptions {
  * Linear data with known truth, as in d2l's "linear regression from scratch":
  * x ~ N(0, 1) per feature, y = x·w + b + ε with ε ~ N(0, noise²).
  *
+ * Introduced in lesson 04 (what NaN data and a learning rate of 10 do to training).
+ *
  * @param options `n`, `weights`, `bias`, `noise`, `seed`.
  * @returns `{ x: [n, features], y: [n, 1], truth }`.
  * @example
