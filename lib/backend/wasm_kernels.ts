@@ -113,7 +113,11 @@ function conv2DBackpropFilter(args: KernelArgs): Info {
   const heap = heap32(backend);
   const base = offset32(backend, im2col);
   const xBase = offset32(backend, x);
-  heap.fill(0, base, base + rows * cols);
+  // Zeros are only needed where a patch hangs over the border (padding, or a rounded-up
+  // output size); otherwise every element is written below.
+  const covered = top <= 0 && left <= 0 && (oh - 1) * sh + kh <= height &&
+    (ow - 1) * sw + kw <= width;
+  if (!covered) heap.fill(0, base, base + rows * cols);
   for (let n = 0; n < batch; n++) {
     for (let r = 0; r < oh; r++) {
       for (let i = 0; i < kh; i++) {
