@@ -81,6 +81,8 @@ function reasonOf(error: unknown): string {
 /**
  * Choose and start the fastest tfjs backend this machine offers, and say why.
  *
+ * Introduced in lesson 00 (setup); every lesson's setup cell calls it.
+ *
  * `"auto"` tries WebGPU (a hardware adapter; a software one only with
  * `allowSoftwareAdapter`), then WASM (SIMD, `threads` threads, training kernels added),
  * then `cpu`. Nothing changes backend at import time; only this call does. Also
