@@ -4,11 +4,11 @@ import {
   cellText,
   describeFailure,
   executeNotebook,
-  type Notebook,
   numberAfter,
   ROOT,
 } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "./_gate.ts";
+import { assertCellsRerun } from "./_rerun.ts";
 
 Deno.test({
   name:
@@ -75,28 +75,5 @@ Deno.test({
   name:
     "03_early_stopping_checkpointing.ipynb: every code cell can run twice in a row (checkpoints, callbacks)",
   ignore: skipWithoutJupyter,
-  async fn() {
-    // A learner re-runs cells: callbacks reset on train begin and checkpoints are overwritten.
-    // Every code cell runs twice, back to back, except the last one, which deletes the folder.
-    const nb = JSON.parse(
-      await Deno.readTextFile(`${ROOT}/notebooks/03_early_stopping_checkpointing.ipynb`),
-    ) as Notebook;
-    nb.cells = nb.cells.flatMap((c) =>
-      c.cell_type === "code" && c.id !== "cleanup" ? [c, { ...c, id: `${c.id}-again` }] : [c]
-    );
-    await Deno.mkdir(`${ROOT}/build`, { recursive: true });
-    const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "rerun-" });
-    try {
-      await Deno.writeTextFile(
-        `${dir}/03_early_stopping_checkpointing_twice.ipynb`,
-        JSON.stringify(nb),
-      );
-      const run = await executeNotebook(`${dir}/03_early_stopping_checkpointing_twice.ipynb`);
-      // Errors are what this test is about; lost outputs are checked by the test above.
-      assert.deepEqual(run.errors, [], describeFailure(run));
-      assert.equal(run.executed, run.cells, describeFailure(run));
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+  fn: () => assertCellsRerun("03_early_stopping_checkpointing", ["cleanup"]),
 });

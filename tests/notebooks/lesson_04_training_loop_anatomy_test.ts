@@ -4,11 +4,11 @@ import {
   cellText,
   describeFailure,
   executeNotebook,
-  type Notebook,
   numberAfter,
   ROOT,
 } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "./_gate.ts";
+import { assertCellsRerun } from "./_rerun.ts";
 
 Deno.test({
   name: "04_training_loop_anatomy.ipynb: the hand loop equals fit, and the measurements hold",
@@ -65,24 +65,5 @@ Deno.test({
   name:
     "04_training_loop_anatomy.ipynb: every code cell can run twice in a row (no redeclaration errors, no stale state)",
   ignore: skipWithoutJupyter,
-  async fn() {
-    // A learner re-runs cells. Run each code cell twice, back to back, in the real kernel.
-    const nb = JSON.parse(
-      await Deno.readTextFile(`${ROOT}/notebooks/04_training_loop_anatomy.ipynb`),
-    ) as Notebook;
-    nb.cells = nb.cells.flatMap((c) =>
-      c.cell_type === "code" ? [c, { ...c, id: `${c.id}-again` }] : [c]
-    );
-    await Deno.mkdir(`${ROOT}/build`, { recursive: true });
-    const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "rerun-" });
-    try {
-      await Deno.writeTextFile(`${dir}/04_training_loop_anatomy_twice.ipynb`, JSON.stringify(nb));
-      const run = await executeNotebook(`${dir}/04_training_loop_anatomy_twice.ipynb`);
-      // Errors are what this test is about; lost outputs are checked by the test above.
-      assert.deepEqual(run.errors, [], describeFailure(run));
-      assert.equal(run.executed, run.cells, describeFailure(run));
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+  fn: () => assertCellsRerun("04_training_loop_anatomy"),
 });
