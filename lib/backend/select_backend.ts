@@ -151,7 +151,16 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
           reason: `${gpu.software ? "software" : "hardware"} adapter: ${gpu.description}`,
         });
       } else if (name === "wasm") {
-        const wasm = await useWasm({ threads, wasmDir, bootTimeoutMs, minParallelFlops });
+        let wasm;
+        try {
+          wasm = await useWasm({ threads, wasmDir, bootTimeoutMs, minParallelFlops });
+        } catch (error) {
+          // In "auto", threads that do not start are no reason to drop to `cpu`.
+          const requested = threads ?? availableCores();
+          if (prefer !== "auto" || requested <= 1 || error instanceof RangeError) throw error;
+          wasm = await useWasm({ threads: 1, wasmDir, bootTimeoutMs, minParallelFlops });
+          data.notes.push(`${requested} threads failed (${reasonOf(error)}); running 1 thread`);
+        }
         data.simd = wasm.simd;
         data.threads = wasm.threads;
         data.notes.push(...wasm.notes, `wasm binary: ${wasm.binaryUrl.split("/").pop()}`);

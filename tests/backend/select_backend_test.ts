@@ -143,3 +143,12 @@ Deno.test("selectBackend() gives up on pthread workers that do not boot in time,
   );
   await assertUsable("cpu");
 });
+
+Deno.test("selectBackend() auto falls back to 1 WASM thread when the pool cannot start", async () => {
+  const report = await selectBackend({ order: ["wasm", "cpu"], threads: 2, bootTimeoutMs: 1 });
+  assert.equal(report.backend, "wasm");
+  assert.equal(report.threads, 1);
+  assert.match(report.notes.join("\n"), /2 threads failed \(.*did not start.*\); running 1 thread/);
+  await assertUsable("wasm");
+  await releaseWasm();
+});
