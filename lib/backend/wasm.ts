@@ -6,7 +6,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { BackendWasm, setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
+// Type only: importing the package registers "wasm" as tfjs's highest-priority backend, so
+// every tensor made before selectBackend() would fail with "backend 'wasm' has not yet been
+// initialized". useWasm() imports it when it is asked for.
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import {
   controlPool,
   defaultWasmDir,
@@ -174,6 +177,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
   }
 
   const previous = tf.getBackend() as string | undefined;
+  const { BackendWasm, setThreadsCount } = await import("@tensorflow/tfjs-backend-wasm");
   const runtime = await startWasmRuntime({ flavor, threads, wasmDir: dir, bootTimeoutMs });
   let backend: BackendWasm | undefined;
   unregisterWasm();
