@@ -5,21 +5,9 @@
  */
 import assert from "node:assert/strict";
 
-const PYTHON = Deno.env.get("JUPYTER_PYTHON") ?? "/usr/bin/python3";
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { jupyterPython, skipWithoutJupyter } from "../_gate.ts";
 
-async function hasJupyter(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(PYTHON, {
-      args: ["-c", "import jupyter_client"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}
+const ROOT = new URL("../../", import.meta.url).pathname;
 
 interface Output {
   type: string;
@@ -29,7 +17,7 @@ interface Output {
 
 Deno.test({
   name: "progressBar() in a Jupyter kernel updates one output in place",
-  ignore: !(await hasJupyter()),
+  ignore: skipWithoutJupyter,
   sanitizeResources: false,
   sanitizeOps: false,
 }, async () => {
@@ -54,7 +42,7 @@ model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
 const xs = tf.randomNormal([4000, 1], 0, 1, "float32", 1), ys = xs.mul(2);`;
   const fit =
     `await model.fit(xs, ys, { epochs: 3, batchSize: 4, callbacks: [progressBar({ throttleMs: 100 })] });`;
-  const { stdout, stderr, success } = await new Deno.Command(PYTHON, {
+  const { stdout, stderr, success } = await new Deno.Command(jupyterPython, {
     args: [new URL("./_kernel_run.py", import.meta.url).pathname, name, setup, fit],
     cwd: ROOT,
     env: { JUPYTER_PATH: jupyterPath },

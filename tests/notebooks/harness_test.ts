@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cellText, describeFailure, executeNotebook, ROOT } from "../../tools/notebooks.ts";
 import type { Notebook } from "../../tools/notebooks.ts";
-import { skipWithoutJupyter } from "./_gate.ts";
+import { skipWithoutJupyter } from "../_gate.ts";
 
 const FIXTURES = `${ROOT}/tests/notebooks/fixtures`;
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ensureJupyter, KERNEL_NAME } from "../../tools/jupyter.ts";
 import { numberAfter, ROOT } from "../../tools/notebooks.ts";
-import { skipWithoutJupyter } from "./_gate.ts";
+import { skipWithoutJupyter } from "../_gate.ts";
 
 Deno.test({
   name: "interrupting a fit cell in Jupyter stops training and keeps the kernel and its variables",

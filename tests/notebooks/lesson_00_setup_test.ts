@@ -7,7 +7,7 @@ import {
   numberAfter,
   ROOT,
 } from "../../tools/notebooks.ts";
-import { skipWithoutJupyter } from "./_gate.ts";
+import { skipWithoutJupyter } from "../_gate.ts";
 
 Deno.test({
   name: "00_setup.ipynb runs clean: versions, a backend, a learned line and a plot",

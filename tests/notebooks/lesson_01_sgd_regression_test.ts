@@ -7,7 +7,7 @@ import {
   numberAfter,
   ROOT,
 } from "../../tools/notebooks.ts";
-import { skipWithoutJupyter } from "./_gate.ts";
+import { skipWithoutJupyter } from "../_gate.ts";
 import { assertCellsRerun } from "./_rerun.ts";
 
 /** The number after `label`, also reading "Infinity" (a diverged loss). */

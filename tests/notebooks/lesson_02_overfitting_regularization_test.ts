@@ -7,7 +7,7 @@ import {
   numberAfter,
   ROOT,
 } from "../../tools/notebooks.ts";
-import { skipWithoutJupyter } from "./_gate.ts";
+import { skipWithoutJupyter } from "../_gate.ts";
 
 Deno.test({
   name: "02_overfitting_regularization.ipynb: overfitting shows, and every cure says what it does",

@@ -24,7 +24,7 @@ for (const script of ["setup.ts", "lessons.ts"]) {
 Deno.test({
   name:
     "lessons.ts with a failing notebook names it, the cell and the error, leaves no half-written file",
-  ignore: (await import("./_gate.ts")).skipWithoutJupyter,
+  ignore: (await import("../_gate.ts")).skipWithoutJupyter,
   async fn() {
     const out = await Deno.makeTempDir();
     try {

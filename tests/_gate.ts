@@ -1,11 +1,11 @@
 // deno-lint-ignore-file no-console -- a command-line script: the console is its interface
 /**
- * Gate for tests that need Jupyter: skipped with a printed reason when it is missing,
+ * Gate for tests (in any folder) that need Jupyter: skipped with a printed reason when it is missing,
  * required (the test fails with the reason) when the environment variable CI is set.
  *
  * @module
  */
-import { findJupyterPython } from "../../tools/jupyter.ts";
+import { findJupyterPython } from "../tools/jupyter.ts";
 
 const probe = await findJupyterPython();
 const inCI = Boolean(Deno.env.get("CI"));
@@ -23,3 +23,6 @@ if (jupyterMissing !== null) {
       : `Skipping notebook tests: ${jupyterMissing}`,
   );
 }
+
+/** The Python that runs Jupyter's client (`python3` when none was found; tests are skipped then). */
+export const jupyterPython: string = probe.ok ? probe.python : "python3";
