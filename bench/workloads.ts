@@ -129,7 +129,7 @@ export const W3: Workload = {
   unit: "samples/s",
   higherIsBetter: true,
   prepare({ quick, backend }) {
-    const samples = backend === "cpu" ? 32 : quick ? 64 : 320;
+    const samples = backend === "cpu" ? (quick ? 8 : 32) : quick ? 64 : 320;
     const x = tf.tensor2d(seededInts(samples * 400, 5000, 7), [samples, 400], "int32");
     const y = tf.tensor2d(Float32Array.from(seededInts(samples, 2, 8)), [samples, 1]);
     const model = tf.sequential({
