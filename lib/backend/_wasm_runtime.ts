@@ -410,8 +410,7 @@ function workerShim(pool: PoolState, factorySource: string): unknown {
           workerSource: wasmWorkerContents.replace(/\n/g, "\\n"),
         }
         : message;
-      // deno-lint-ignore no-explicit-any
-      this.#worker.postMessage(data, transfer as any);
+      this.#worker.postMessage(data, transfer as Parameters<NodeWorker["postMessage"]>[1]);
     }
     terminate(): void {
       pool.workers.delete(this.#worker);
