@@ -17,13 +17,16 @@ const EXTRAS_KEY = "libOptimizerExtras";
  */
 const EXTRA_SCALARS = ["accBeta1", "accBeta2"] as const;
 
-function optimizerExtras(optimizer: tf.Optimizer | undefined): Record<string, number> {
+// Read asynchronously: on WebGPU in Deno a synchronous read cannot work.
+async function optimizerExtras(
+  optimizer: tf.Optimizer | undefined,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   if (optimizer === undefined || optimizer === null) return out;
   const slots = optimizer as unknown as Record<string, unknown>;
   for (const key of EXTRA_SCALARS) {
     const v = slots[key];
-    if (v instanceof tf.Variable && v.size === 1) out[key] = v.dataSync()[0];
+    if (v instanceof tf.Variable && v.size === 1) out[key] = (await v.data())[0];
   }
   return out;
 }
@@ -182,7 +185,7 @@ export async function saveWeights(
   const { includeOptimizer = false, metadata } = options;
   const { modelTopology: _topology, ...rest } = await artifactsOf(model, includeOptimizer);
   const userDefinedMetadata = { ...rest.userDefinedMetadata };
-  const extras = includeOptimizer ? optimizerExtras(model.optimizer) : {};
+  const extras = includeOptimizer ? await optimizerExtras(model.optimizer) : {};
   if (Object.keys(extras).length > 0) userDefinedMetadata[EXTRAS_KEY] = extras;
   if (metadata !== undefined) userDefinedMetadata[METADATA_KEY] = metadata;
   return fileSystem(dir).save!({ ...rest, userDefinedMetadata, format: WEIGHTS_ONLY_FORMAT });
