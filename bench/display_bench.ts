@@ -23,6 +23,7 @@ import {
   heatmapFigure,
   historyFigure,
   imageGridFigure,
+  layerWeights,
   liveCurves,
   lossContourFigure,
   type MimeBundle,
@@ -73,6 +74,7 @@ const model = tf.sequential({
     tf.layers.dense({ units: 10, activation: "softmax" }),
   ],
 });
+const modelWeights = await layerWeights(model);
 const history = (n: number) => ({
   loss: curve(n, (i) => 1 / (i + 1) + 0.05),
   val_loss: curve(n, (i) => 1 / (i + 1) + 0.1 + 0.001 * i),
@@ -93,7 +95,7 @@ const figures: Array<[string, () => Figure]> = [
     "3 runs compared, 50 epochs",
     () => compareRunsFigure({ a: history(50), b: history(50), c: history(50) }),
   ],
-  ["weight histograms, 50k weights", () => weightHistogramFigure(model)],
+  ["weight histograms, 50k weights", () => weightHistogramFigure(modelWeights)],
   [
     "loss contour 60×60 + path",
     () => lossContourFigure((a, b) => a * a + 5 * b * b, { path: [[1, 1], [0.5, 0.2], [0.1, 0]] }),

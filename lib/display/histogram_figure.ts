@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type * as tf from "@tensorflow/tfjs";
 import type { Figure, Trace } from "./figure.ts";
 import { COLORWAY, roundValue, withAlpha } from "./figure.ts";
 import { subplotAxes, subplotGrid } from "./_subplots.ts";
@@ -164,20 +165,61 @@ function isSeries(v: unknown): v is ArrayLike<number> {
   return Array.isArray(v) || ArrayBuffer.isView(v);
 }
 
-/** The part of a tfjs layer {@linkcode weightHistogramFigure} reads. */
-export interface WeightedLayer {
-  /** Layer name. */
+/** One layer's weights, as {@linkcode weightHistogramFigure} draws them. */
+export interface LayerValues {
+  /** Layer name (or any label). */
   name: string;
-  /** Its weight tensors (kernel first, then bias), as tfjs layers return them. */
-  getWeights(): Array<{ dataSync(): ArrayLike<number>; shape: number[] }>;
+  /** Its weight values, flattened. */
+  values: ArrayLike<number>;
+}
+
+/** Options of {@linkcode layerWeights}. */
+export interface LayerWeightsOptions {
+  /** Also count biases (weights of rank 1). @default {false} */
+  includeBias?: boolean;
+}
+
+/**
+ * Read every layer's weights (kernels; biases on request) for
+ * {@linkcode weightHistogramFigure}. Reads asynchronously, so it works on every backend
+ * (WebGPU in Deno has no synchronous reads). Layers without weights are left out.
+ *
+ * @param model A tfjs `LayersModel`.
+ * @returns One entry per layer that has weights, in layer order.
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { layerWeights } from "@lib/display/mod.ts";
+ * await tf.setBackend("cpu");
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] })] });
+ * console.log((await layerWeights(model))[0].values.length); // 12
+ * ```
+ */
+export async function layerWeights(
+  model: { layers: Array<{ name: string; getWeights(): tf.Tensor[] }> },
+  options: LayerWeightsOptions = {},
+): Promise<LayerValues[]> {
+  const { includeBias = false } = options;
+  const out: LayerValues[] = [];
+  for (const layer of model.layers) {
+    const tensors = layer.getWeights().filter((w) => includeBias || w.rank > 1);
+    if (tensors.length === 0) continue;
+    const parts = await Promise.all(tensors.map((w) => w.data() as Promise<Float32Array>));
+    const values = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      values.set(p, offset);
+      offset += p.length;
+    }
+    out.push({ name: layer.name, values });
+  }
+  return out;
 }
 
 /** Options of {@linkcode weightHistogramFigure}. */
 export interface WeightHistogramOptions {
   /** Number of bins per layer. @default {40} */
   bins?: number;
-  /** Also count biases (weights of rank 1). @default {false} */
-  includeBias?: boolean;
   /** Figure title. @default {"Weights by layer"} */
   title?: string;
   /** Height in px. @default {340 per row of three layers} */
@@ -185,45 +227,39 @@ export interface WeightHistogramOptions {
 }
 
 /**
- * One histogram per layer of a model's weights (kernels; biases on request).
+ * One histogram per layer of weights: pass `await layerWeights(model)`, or your own
+ * `{ name, values }` entries (e.g. the first layer of several runs, to compare them).
  *
- * @param model A tfjs `LayersModel` (anything with `layers` that have `getWeights()`).
- * @param options Bins, biases, title.
- * @returns A Plotly figure with one subplot per layer that has weights.
+ * @param layers One entry per histogram.
+ * @param options Bins, title, height.
+ * @returns A Plotly figure with one subplot per entry that has values.
  * @example
  * ```ts
- * import * as tf from "@tensorflow/tfjs";
  * import { weightHistogramFigure } from "@lib/display/mod.ts";
- * const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] })] });
- * console.log(weightHistogramFigure(model).data.length); // 1
+ * const fig = weightHistogramFigure([{ name: "dense", values: [0.1, -0.2, 0.05] }]);
+ * console.log(fig.data.length); // 1
  * ```
  */
 export function weightHistogramFigure(
-  model: { layers: WeightedLayer[] },
+  layers: LayerValues[],
   options: WeightHistogramOptions = {},
 ): Figure {
-  const { bins = 40, includeBias = false, title = "Weights by layer" } = options;
-  const layers = model.layers
-    .map((layer) => {
-      const tensors = layer.getWeights().filter((w) => includeBias || w.shape.length > 1);
-      const parts = tensors.map((w) => w.dataSync());
-      const n = parts.reduce((s, p) => s + p.length, 0);
-      const all = new Float32Array(n);
-      let o = 0;
-      for (const p of parts) {
-        all.set(p, o);
-        o += p.length;
-      }
-      return { name: layer.name, values: all };
-    })
-    .filter((l) => l.values.length > 0);
+  const { title = "Weights by layer", bins = 40 } = options;
+  if (!Array.isArray(layers)) {
+    throw new Error(
+      "weightHistogramFigure(layers): expected an array of { name, values }. " +
+        "For a model, pass `await layerWeights(model)`.",
+    );
+  }
+  layers = layers.filter((l) => l.values.length > 0);
   const data: Trace[] = layers.map((layer, i) => {
     const h = histogram(layer.values, bins);
     const axes = subplotAxes(i);
     let mean = 0;
-    for (const v of layer.values) mean += v / layer.values.length;
+    const n = layer.values.length;
+    for (let k = 0; k < n; k++) mean += layer.values[k] / n;
     let variance = 0;
-    for (const v of layer.values) variance += (v - mean) ** 2 / layer.values.length;
+    for (let k = 0; k < n; k++) variance += (layer.values[k] - mean) ** 2 / n;
     return {
       type: "bar",
       name: `${layer.name}: ${layer.values.length} weights, std ${

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   histogram,
   histogramFigure,
+  layerWeights,
   weightHistogramFigure,
 } from "@lib/display/histogram_figure.ts";
 
@@ -35,8 +36,8 @@ Deno.test("histogramFigure() overlays named series on shared bins", () => {
   assert.equal(fig.layout.barmode, "overlay");
 });
 
-Deno.test("weightHistogramFigure() draws one subplot per layer with kernel weights", () => {
-  tf.setBackend("cpu");
+Deno.test("weightHistogramFigure(await layerWeights(model)) draws one subplot per layer with kernel weights", async () => {
+  await tf.setBackend("cpu");
   const model = tf.sequential({
     layers: [
       tf.layers.dense({ units: 8, inputShape: [4], name: "hidden" }),
@@ -44,11 +45,20 @@ Deno.test("weightHistogramFigure() draws one subplot per layer with kernel weigh
       tf.layers.dense({ units: 2, name: "out" }),
     ],
   });
-  const fig = weightHistogramFigure(model, { bins: 10 });
+  const layers = await layerWeights(model);
+  const withBias = await layerWeights(model, { includeBias: true });
   model.dispose();
+  assert.deepEqual(layers.map((l) => [l.name, l.values.length]), [["hidden", 32], ["out", 16]]);
+  assert.deepEqual(withBias.map((l) => l.values.length), [40, 18]);
+  const fig = weightHistogramFigure(layers, { bins: 10 });
   assert.equal(fig.data.length, 2, "dropout has no weights");
   assert.match(fig.data[0].name ?? "", /^hidden: 32 weights, std /);
   assert.equal((fig.data[1].y as number[]).reduce((a, b) => a + b, 0), 16);
   assert.deepEqual([fig.data[1].xaxis, fig.data[1].yaxis], ["x2", "y2"]);
   assert.deepEqual(fig.layout.meta?.layers, ["hidden", "out"]);
+});
+
+Deno.test("weightHistogramFigure() given a model says to read its weights with layerWeights()", () => {
+  const model = { layers: [] } as unknown as Parameters<typeof weightHistogramFigure>[0];
+  assert.throws(() => weightHistogramFigure(model), /await layerWeights\(model\)/);
 });
