@@ -3,8 +3,8 @@
  * show most: `deno bench -P tests/callbacks/callbacks_bench.ts`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { earlyStopping, progressBar, stopOn, terminateOnNaN } from "../../lib/callbacks/mod.ts";
-import { saveModel } from "../../lib/io/mod.ts";
+import { earlyStopping, progressBar, stopOn, terminateOnNaN } from "../lib/callbacks/mod.ts";
+import { saveModel } from "../lib/io/mod.ts";
 
 await tf.setBackend("cpu");
 
