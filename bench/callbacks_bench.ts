@@ -1,6 +1,6 @@
 /**
  * Overhead of the callbacks on a cheap model (cpu backend), where per-batch costs
- * show most: `deno bench -P tests/callbacks/callbacks_bench.ts`.
+ * show most: `deno bench -A bench/callbacks_bench.ts`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { earlyStopping, progressBar, stopOn, terminateOnNaN } from "../lib/callbacks/mod.ts";
