@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import {
-  cellBundles,
-  cellText,
-  describeFailure,
-  executeNotebook,
-  numberAfter,
-  ROOT,
-} from "../../tools/notebooks.ts";
+import { cellBundles, cellText, numberAfter, ROOT } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
+import { runLesson } from "./_lesson.ts";
 
 Deno.test({
   name: "00_setup.ipynb runs clean: versions, a backend, a learned line and a plot",
   ignore: skipWithoutJupyter,
   async fn() {
-    const run = await executeNotebook(`${ROOT}/notebooks/00_setup.ipynb`);
-    assert.ok(run.ok, describeFailure(run));
-    const nb = run.executed_notebook;
+    const nb = await runLesson("00_setup");
 
     assert.match(cellText(nb, "versions"), new RegExp(`Deno ${Deno.version.deno}`));
     assert.match(cellText(nb, "versions"), /TensorFlow\.js 4\.22\.0/);

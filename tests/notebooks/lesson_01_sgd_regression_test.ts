@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  cellBundles,
-  cellText,
-  describeFailure,
-  executeNotebook,
-  numberAfter,
-  ROOT,
-} from "../../tools/notebooks.ts";
+import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun } from "./_rerun.ts";
+import { assertCellsRerun, runLesson } from "./_lesson.ts";
 
 /** The number after `label`, also reading "Infinity" (a diverged loss). */
 function valueAfter(text: string, label: string): number {
@@ -21,9 +14,7 @@ Deno.test({
   name: "01_sgd_regression.ipynb: divergence, its fix, the sweeps and the cars all tell the truth",
   ignore: skipWithoutJupyter,
   async fn() {
-    const run = await executeNotebook(`${ROOT}/notebooks/01_sgd_regression.ipynb`);
-    assert.ok(run.ok, describeFailure(run));
-    const nb = run.executed_notebook;
+    const nb = await runLesson("01_sgd_regression");
 
     // "Dense(1) + sgd on x = 1…100, y = x² diverges to NaN"
     const classic = cellText(nb, "classic");

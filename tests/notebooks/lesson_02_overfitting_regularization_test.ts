@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import {
-  cellBundles,
-  cellText,
-  describeFailure,
-  executeNotebook,
-  numberAfter,
-  ROOT,
-} from "../../tools/notebooks.ts";
+import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
+import { runLesson } from "./_lesson.ts";
 
 Deno.test({
   name: "02_overfitting_regularization.ipynb: overfitting shows, and every cure says what it does",
   ignore: skipWithoutJupyter,
   async fn() {
-    const run = await executeNotebook(`${ROOT}/notebooks/02_overfitting_regularization.ipynb`);
-    assert.ok(run.ok, describeFailure(run));
-    const nb = run.executed_notebook;
+    const nb = await runLesson("02_overfitting_regularization");
 
     // Part 1 (d2l): "without a penalty the 20 points are memorised; L2 cuts the test error"
     const d2l = cellText(nb, "d2l-result");

@@ -1,23 +1,14 @@
 import assert from "node:assert/strict";
-import {
-  cellBundles,
-  cellText,
-  describeFailure,
-  executeNotebook,
-  numberAfter,
-  ROOT,
-} from "../../tools/notebooks.ts";
+import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun } from "./_rerun.ts";
+import { assertCellsRerun, runLesson } from "./_lesson.ts";
 
 Deno.test({
   name:
     "03_early_stopping_checkpointing.ipynb: the naive rule fails, the recipe stops and restores",
   ignore: skipWithoutJupyter,
   async fn() {
-    const run = await executeNotebook(`${ROOT}/notebooks/03_early_stopping_checkpointing.ipynb`);
-    assert.ok(run.ok, describeFailure(run));
-    const nb = run.executed_notebook;
+    const nb = await runLesson("03_early_stopping_checkpointing");
 
     // "the training-loss rule never fires while validation loss rises"
     const naive = cellText(nb, "naive");

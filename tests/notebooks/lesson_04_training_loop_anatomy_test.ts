@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
-import {
-  cellBundles,
-  cellText,
-  describeFailure,
-  executeNotebook,
-  numberAfter,
-  ROOT,
-} from "../../tools/notebooks.ts";
+import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun } from "./_rerun.ts";
+import { assertCellsRerun, runLesson } from "./_lesson.ts";
 
 Deno.test({
   name: "04_training_loop_anatomy.ipynb: the hand loop equals fit, and the measurements hold",
   ignore: skipWithoutJupyter,
   async fn() {
-    const run = await executeNotebook(`${ROOT}/notebooks/04_training_loop_anatomy.ipynb`);
-    assert.ok(run.ok, describeFailure(run));
-    const nb = run.executed_notebook;
+    const nb = await runLesson("04_training_loop_anatomy");
 
     // "the same seeded run with model.fit gives the same numbers"
     const hand = cellText(nb, "hand-run");

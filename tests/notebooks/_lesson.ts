@@ -1,12 +1,27 @@
 /**
- * A learner re-runs cells. `assertCellsRerun()` runs every code cell of a lesson twice,
- * back to back, in the real kernel, and fails on any error ("already declared", stale
- * backend, a checkpoint that cannot be overwritten…).
+ * What every lesson test does: `runLesson()` executes the lesson once through the real
+ * kernel and hands back the executed notebook whose outputs the test checks the
+ * lesson's claims on; `assertCellsRerun()` runs every code cell twice, back to back,
+ * as a learner re-running cells would, and fails on any error ("already declared",
+ * stale backend, a checkpoint that cannot be overwritten…).
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { describeFailure, executeNotebook, type Notebook, ROOT } from "../../tools/notebooks.ts";
+
+/**
+ * Execute `notebooks/NAME.ipynb` and fail, naming the cell and error, unless every code
+ * cell ran without an error.
+ *
+ * @param name The lesson's file name in notebooks/, without `.ipynb`.
+ * @returns The executed notebook.
+ */
+export async function runLesson(name: string): Promise<Notebook> {
+  const run = await executeNotebook(`${ROOT}/notebooks/${name}.ipynb`);
+  assert.ok(run.ok, describeFailure(run));
+  return run.executed_notebook;
+}
 
 /**
  * @param name The lesson's file name in notebooks/, without `.ipynb`.
