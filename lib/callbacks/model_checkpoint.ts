@@ -64,7 +64,6 @@ export class ModelCheckpoint extends TrainingCallback {
   /** Epoch (0-based) of the best save with `saveBestOnly`. */
   bestEpoch: number | undefined = undefined;
   #keys: string[];
-  #epoch = 0;
   #batchesSinceSave = 0;
 
   /** @param options See {@linkcode ModelCheckpointOptions}. */
@@ -156,12 +155,6 @@ export class ModelCheckpoint extends TrainingCallback {
     return Promise.resolve();
   }
 
-  /** Remembers the epoch for batch-level saves. */
-  override onEpochBegin(epoch: number, logs?: UnresolvedLogs): Promise<void> {
-    this.#epoch = epoch;
-    return super.onEpochBegin(epoch, logs);
-  }
-
   /** With a numeric `saveFreq`, saves every `saveFreq` batches. */
   override async onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
     await super.onBatchEnd(batch, logs);
@@ -170,7 +163,7 @@ export class ModelCheckpoint extends TrainingCallback {
     if (this.#batchesSinceSave < this.saveFreq) return;
     this.#batchesSinceSave = 0;
     const resolved = await resolveLogs(logs);
-    await this.#maybeSave(this.#epoch, { ...resolved, batch: batch + 1 });
+    await this.#maybeSave(this.currentEpoch, { ...resolved, batch: batch + 1 });
   }
 
   /** With `saveFreq: "epoch"`, saves (or considers saving) at each completed epoch. */

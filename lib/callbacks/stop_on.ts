@@ -48,9 +48,6 @@ export function wasStoppedOnRequest(model: object): boolean {
   return stoppedOnRequest.has(model) || (inner !== undefined && stoppedOnRequest.has(inner));
 }
 
-/** How often (ms) a running `fit` lets the event loop run, so abort events can arrive. */
-export const YIELD_MS = 50;
-
 /** Options of {@linkcode stopOn}. */
 export interface StopOnOptions {
   /** 1: print where training stopped. @default {1} */
@@ -73,7 +70,6 @@ export class StopOn extends TrainingCallback {
   stoppedAt: [number, number] | undefined = undefined;
   /** Settable by subclasses that re-arm between fits. */
   protected currentSignal: AbortSignal;
-  #epoch = 0;
   #lastYield = 0;
   #onAbort = () => this.#stop();
 
@@ -114,13 +110,12 @@ export class StopOn extends TrainingCallback {
 
   /** Re-asserts the stop (tfjs clears `stopTraining` after `onTrainBegin`). */
   override onEpochBegin(epoch: number, logs?: UnresolvedLogs): Promise<void> {
-    this.#epoch = epoch;
     if (this.signal.aborted) this.#stop();
     return super.onEpochBegin(epoch, logs);
   }
 
   /**
-   * Stops after this batch if the signal has fired. Every {@linkcode YIELD_MS} ms it
+   * Stops after this batch if the signal has fired. Every `yieldEveryMs` ms it
    * also waits one macrotask: tfjs's `fit` in Deno (`yieldEvery: "never"` on its Node
    * path) never returns to the event loop between batches, so without this a SIGINT
    * listener or `AbortSignal.timeout` could not fire until training ended.
@@ -128,7 +123,7 @@ export class StopOn extends TrainingCallback {
   override async onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
     await super.onBatchEnd(batch, logs);
     const now = performance.now();
-    if (now - this.#lastYield >= YIELD_MS) {
+    if (now - this.#lastYield >= this.yieldEveryMs) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       this.#lastYield = performance.now();
     }
@@ -139,7 +134,7 @@ export class StopOn extends TrainingCallback {
   override async onTrainEnd(_logs?: UnresolvedLogs): Promise<void> {
     this.signal.removeEventListener("abort", this.#onAbort);
     if (this.signal.aborted && this.model !== null) {
-      this.stoppedAt = [this.#epoch, this.batchesThisEpoch];
+      this.stoppedAt = [this.currentEpoch, this.batchesThisEpoch];
       if (this.verbose > 0) {
         const [epoch, batches] = this.stoppedAt;
         await say(

@@ -28,7 +28,6 @@ export class TerminateOnNaN extends TrainingCallback {
   readonly verbose: 0 | 1;
   /** `[epoch, batch]` (0-based) where a non-finite loss was seen, if any. */
   terminatedAt: [number, number] | undefined = undefined;
-  #epoch = 0;
 
   /** @param options See {@linkcode TerminateOnNaNOptions}. */
   constructor(options: TerminateOnNaNOptions = {}) {
@@ -45,19 +44,13 @@ export class TerminateOnNaN extends TrainingCallback {
     return Promise.resolve();
   }
 
-  /** Remembers the epoch. */
-  override onEpochBegin(epoch: number, logs?: UnresolvedLogs): Promise<void> {
-    this.#epoch = epoch;
-    return super.onEpochBegin(epoch, logs);
-  }
-
   /** Checks the batch's loss. */
   override async onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
     await super.onBatchEnd(batch, logs);
     const value = (await resolveLogs(logs))[this.monitorKey];
     if (value === undefined || Number.isFinite(value)) return;
-    this.terminatedAt = [this.#epoch, batch];
-    const message = `terminateOnNaN: epoch ${this.#epoch + 1}, batch ${batch + 1}: ` +
+    this.terminatedAt = [this.currentEpoch, batch];
+    const message = `terminateOnNaN: epoch ${this.currentEpoch + 1}, batch ${batch + 1}: ` +
       `${this.monitorKey} is ${value}; training stopped. Try a lower learning rate, ` +
       "input normalisation, or gradient clipping (optimizer clipValue).";
     if (this.raiseError) throw new Error(message);

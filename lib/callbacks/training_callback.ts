@@ -71,14 +71,17 @@ export async function resolveLogs(logs?: UnresolvedLogs | Logs): Promise<Logs> {
 export abstract class TrainingCallback extends tf.Callback {
   /** Batches finished in the current epoch. */
   protected batchesThisEpoch = 0;
+  /** The current (0-based) epoch, set when it begins. */
+  protected currentEpoch = 0;
 
   /** Like `tf.Callback.setModel` without the `instanceof LayersModel` check. */
   override setModel(model: ContainerLike): void {
     this.model = model as tf.LayersModel;
   }
 
-  /** Resets the batch count. */
-  override onEpochBegin(_epoch: number, _logs?: UnresolvedLogs): Promise<void> {
+  /** Records the epoch and resets the batch count. */
+  override onEpochBegin(epoch: number, _logs?: UnresolvedLogs): Promise<void> {
+    this.currentEpoch = epoch;
     this.batchesThisEpoch = 0;
     return Promise.resolve();
   }
