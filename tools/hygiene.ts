@@ -59,16 +59,17 @@ export function strip(nb: Notebook): Notebook {
 }
 
 /**
- * Whether `deno fmt` would change this notebook: formats a copy and compares bytes.
+ * The notebook as `deno fmt` formats it, produced on a copy.
  *
- * Why not `deno fmt --check`: Deno 2.9.6 reports every `.ipynb` as "not formatted" the
- * first time it sees it (a fresh clone fails the check) although formatting leaves its
- * bytes unchanged, and its incremental cache hides the file after one `deno fmt`. So
- * `deno task check` runs `deno fmt --check` on everything but notebooks, and this.
+ * Why a copy: Deno 2.9.6 reports every `.ipynb` as "not formatted" the first time it
+ * sees it (a fresh clone fails `deno fmt --check`) although formatting leaves its bytes
+ * unchanged. So deno.json excludes notebooks from `deno fmt`, and this tool formats and
+ * checks them by formatting a copy outside the repository and comparing bytes.
  *
- * @returns `null` when formatted, else the problem in words.
+ * @returns The formatted text.
+ * @throws Error with `deno fmt`'s message when the notebook cannot be formatted.
  */
-export async function formatProblem(path: string, config: string): Promise<string | null> {
+export async function formatted(path: string, config: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "fmt-ipynb-" });
   try {
     const copy = `${dir}/notebook.ipynb`;
@@ -77,11 +78,26 @@ export async function formatProblem(path: string, config: string): Promise<strin
       args: ["fmt", "--quiet", "--config", config, copy],
       env: { NO_COLOR: "1" },
     }).output();
-    if (!res.success) return `deno fmt failed: ${new TextDecoder().decode(res.stderr).trim()}`;
-    const [a, b] = await Promise.all([Deno.readTextFile(path), Deno.readTextFile(copy)]);
-    return a === b ? null : "not formatted by `deno fmt`";
+    if (!res.success) {
+      throw new Error(`deno fmt failed: ${new TextDecoder().decode(res.stderr).trim()}`);
+    }
+    return await Deno.readTextFile(copy);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * Whether `deno fmt` would change this notebook.
+ *
+ * @returns `null` when formatted, else the problem in words.
+ */
+export async function formatProblem(path: string, config: string): Promise<string | null> {
+  try {
+    const text = await formatted(path, config);
+    return text === await Deno.readTextFile(path) ? null : "not formatted by `deno fmt`";
+  } catch (e) {
+    return (e as Error).message;
   }
 }
 
@@ -115,7 +131,7 @@ if (import.meta.main) {
       }
       problems.push(...hygieneProblems(nb));
     }
-    if (fix) await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", path] }).output();
+    if (fix) await Deno.writeTextFile(path, await formatted(path, config));
     const fmt = await formatProblem(path, config);
     if (fmt) problems.push(fmt);
     if (problems.length > 0) {
