@@ -16,6 +16,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend, silenceNodeBanner, useWasm } from "../lib/backend/mod.ts";
+import { w4Setup } from "./workloads.ts";
 
 const EPOCHS = 200;
 const STEPS = EPOCHS * 4;
@@ -43,16 +44,7 @@ async function perStep(f: () => Promise<void>): Promise<number> {
 async function profileBackend(label: string): Promise<Record<string, number>> {
   if (label === "cpu") await selectBackend({ prefer: "cpu" });
   else await useWasm({ threads: Number(label.split("-")[1]) });
-  const x = tf.tensor2d(Float32Array.from({ length: 100 }, (_, i) => Math.sin(i)), [100, 1]);
-  const y = x.mul(2).add(1);
-  const model = tf.sequential({
-    layers: [tf.layers.dense({
-      units: 1,
-      inputShape: [1],
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-    })],
-  });
-  model.compile({ optimizer: tf.train.sgd(0.01), loss: "meanSquaredError" });
+  const { x, y, model } = w4Setup();
   const batches = [0, 32, 64, 96].map((s) => {
     const n = Math.min(32, 100 - s);
     return [x.slice(s, n), y.slice(s, n)] as const;

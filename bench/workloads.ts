@@ -185,6 +185,24 @@ export const W3: Workload = {
 };
 
 /** W4: per-step overhead — Dense(1) on 100 samples, SGD, batch 32, 200 epochs. */
+/**
+ * W4's data and model: Dense(1) on 100 seeded samples of y = 2x + 1, SGD(0.01), MSE.
+ * Shared with bench/step_profile.ts, which takes one W4 step apart.
+ */
+export function w4Setup(): { x: tf.Tensor2D; y: tf.Tensor2D; model: tf.Sequential } {
+  const x = tf.tensor2d(seededNormal(100, 15), [100, 1]);
+  const y = x.mul(2).add(1) as tf.Tensor2D;
+  const model = tf.sequential({
+    layers: [tf.layers.dense({
+      units: 1,
+      inputShape: [1],
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 16 }),
+    })],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: "meanSquaredError" });
+  return { x, y, model };
+}
+
 export const W4: Workload = {
   id: "W4",
   title: "Dense(1), 100 samples, SGD, 200 epochs",
@@ -193,16 +211,7 @@ export const W4: Workload = {
   prepare({ quick }) {
     const epochs = quick ? 50 : 200;
     const steps = epochs * Math.ceil(100 / 32);
-    const x = tf.tensor2d(seededNormal(100, 15), [100, 1]);
-    const y = x.mul(2).add(1);
-    const model = tf.sequential({
-      layers: [tf.layers.dense({
-        units: 1,
-        inputShape: [1],
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 16 }),
-      })],
-    });
-    model.compile({ optimizer: tf.train.sgd(0.01), loss: "meanSquaredError" });
+    const { x, y, model } = w4Setup();
     return Promise.resolve({
       size: `${epochs} epochs = ${steps} steps`,
       async run() {
