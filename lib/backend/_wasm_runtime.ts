@@ -42,8 +42,24 @@ export interface WasmRuntime {
   binaryUrl: string;
   /** Where tfjs's pool keeps its thread count, when recognised (threaded build). */
   poolField?: PoolField;
+  /** The module's linear memory (shared in the threaded build). */
+  memory: WebAssembly.Memory;
   /** Terminates the pthread workers (idempotent). */
   terminate(): void;
+}
+
+/** The memory an Emscripten module imports (threaded build) or exports (the others). */
+function findMemory(
+  imports: WebAssembly.Imports,
+  instance: WebAssembly.Instance,
+): WebAssembly.Memory | undefined {
+  const candidates = [
+    ...Object.values(instance.exports),
+    ...Object.values(imports).flatMap((namespace) => Object.values(namespace)),
+  ];
+  return candidates.find((value) => value instanceof WebAssembly.Memory) as
+    | WebAssembly.Memory
+    | undefined;
 }
 
 /** Options of {@linkcode startWasmRuntime}. */
@@ -449,14 +465,16 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
     pool.workers.clear();
   };
   let abortMessage: string | undefined;
+  let memory: WebAssembly.Memory | undefined;
   const started = factory({
     instantiateWasm: (
       imports: WebAssembly.Imports,
       receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
     ) => {
-      WebAssembly.instantiate(wasmModule, imports).then((instance) =>
-        receive(instance, wasmModule)
-      );
+      WebAssembly.instantiate(wasmModule, imports).then((instance) => {
+        memory = findMemory(imports, instance);
+        receive(instance, wasmModule);
+      });
       return {};
     },
     locateFile: (path: string) => path,
@@ -508,6 +526,10 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
     );
   }
 
+  if (!memory) {
+    terminate();
+    throw new Error(`The ${flavor} WASM module from ${binaryUrl} has no linear memory.`);
+  }
   // The same C entry points tfjs's own `init()` wraps.
   const cwrap = (module as unknown as { cwrap: (...a: unknown[]) => unknown }).cwrap;
   module.tfjs = {
@@ -524,6 +546,7 @@ export async function startWasmRuntime(options: StartWasmOptions): Promise<WasmR
     threads: threaded ? threads : 1,
     binaryUrl,
     poolField: threaded ? poolField : undefined,
+    memory,
     terminate,
   };
 }

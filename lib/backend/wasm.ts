@@ -21,7 +21,8 @@ import {
   type WasmFlavor,
   type WasmRuntime,
 } from "./_wasm_runtime.ts";
-import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { registerWasmTrainingKernels, WASM_MATMUL } from "./wasm_kernels.ts";
+import { gemmSupported, WasmMatMul } from "./_gemm.ts";
 import { silenceNodeBanner } from "./quiet.ts";
 
 /** tfjs's C++ never uses more threads than this (`max_num_threads` in its backend.cc). */
@@ -69,6 +70,12 @@ export interface WasmInfo {
   notes: string[];
   /** Whether small kernels are kept off the thread pool (see `minParallelFlops`). */
   adaptiveThreads: boolean;
+  /**
+   * What runs matrix products (`matMul`, Dense layers and their gradients): `"fma"`, the
+   * library's relaxed-SIMD kernel with fused multiply-adds (see `_gemm.ts`), or
+   * `"xnnpack"`, tfjs's own, where this runtime lacks relaxed SIMD.
+   */
+  matmul: "fma" | "xnnpack";
 }
 
 interface ActiveWasm {
@@ -207,6 +214,40 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
   } else if (flavor === "threaded-simd" && !pool) {
     notes.push("every kernel uses the thread pool (pool layout not recognised in this build)");
   }
+  const shared = runtime.memory.buffer instanceof SharedArrayBuffer;
+  let matmul: WasmMatMul | undefined;
+  if (gemmSupported(shared)) {
+    const emscripten = runtime.module as unknown as {
+      _malloc(bytes: number): number;
+      _free(pointer: number): void;
+    };
+    try {
+      matmul = await WasmMatMul.start(
+        {
+          memory: runtime.memory,
+          malloc: (bytes) => emscripten._malloc(bytes) >>> 0,
+          free: (pointer) => emscripten._free(pointer),
+        },
+        poolThreads,
+        bootTimeoutMs,
+        minParallelFlops,
+      );
+      Object.assign(runtime.module, { [WASM_MATMUL]: matmul });
+      const terminate = runtime.terminate;
+      runtime.terminate = () => {
+        matmul?.terminate();
+        terminate();
+      };
+    } catch (error) {
+      notes.push(
+        `matrix products run on XNNPACK: the FMA kernel did not start (${
+          error instanceof Error ? error.message : String(error)
+        })`,
+      );
+    }
+  } else {
+    notes.push("matrix products run on XNNPACK: this runtime lacks WebAssembly relaxed SIMD");
+  }
   const info: WasmInfo = {
     simd: flavor !== "plain",
     threads: poolThreads,
@@ -214,6 +255,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
     binaryUrl: runtime.binaryUrl,
     notes,
     adaptiveThreads: pool !== undefined && minParallelFlops > 0,
+    matmul: matmul ? "fma" : "xnnpack",
   };
   active?.runtime.terminate();
   active = { key, runtime, info, backend };

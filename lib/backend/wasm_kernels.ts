@@ -23,6 +23,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { PARALLEL_POLICY, type ParallelPolicy } from "./_wasm_runtime.ts";
+import type { WasmMatMul } from "./_gemm.ts";
 
 type Info = tf.TensorInfo;
 type Attrs = tf.NamedAttrMap;
@@ -421,12 +422,68 @@ function parallelWhenLarge(original: tf.KernelFunc, flops: FlopEstimate): tf.Ker
   return Object.assign(kernel, { [PARALLEL]: true, [OURS]: true }) as unknown as tf.KernelFunc;
 }
 
-/** A `BatchMatMul` that hands transposed products to the plain (fast) path. */
+/** Key under which `useWasm` hangs the FMA product engine on tfjs's wasm module. */
+export const WASM_MATMUL: unique symbol = Symbol.for("tfjs-deno.wasmMatMul") as never;
+
+/**
+ * a · b (optionally transposed) on the library's FMA kernel (`_gemm.ts`), reading the
+ * operands in place through their strides. `undefined` when it does not apply: no
+ * engine (runtime without relaxed SIMD), not float32, empty, or a batched product
+ * (more than one matrix on either side), which stays on XNNPACK.
+ */
+function fmaProduct(
+  backend: BackendWasm,
+  a: Info,
+  b: Info,
+  transposeA: boolean,
+  transposeB: boolean,
+): Info | undefined {
+  const engine = (backend.wasm as unknown as { [WASM_MATMUL]?: WasmMatMul })[WASM_MATMUL];
+  if (!engine || a.dtype !== "float32" || b.dtype !== "float32") return undefined;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (size(a) === 0 || size(b) === 0) return undefined;
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  if (tf.util.sizeFromShape(batchA) !== 1 || tf.util.sizeFromShape(batchB) !== 1) {
+    return undefined;
+  }
+  // Stored shapes: a is [m, k] or, transposed, [k, m]; b is [k, n] or [n, k].
+  const [m, k] = transposeA
+    ? [a.shape[ra - 1], a.shape[ra - 2]]
+    : [a.shape[ra - 2], a.shape[ra - 1]];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const batch = tf.broadcast_util.assertAndGetBroadcastShape(batchA, batchB);
+  const out = backend.makeOutput([...batch, m, n], "float32");
+  const address = (x: Info) => offset32(backend, x) * 4;
+  engine.product(
+    // A[i, kk]: row i, column kk of the logical (untransposed) A.
+    transposeA
+      ? { address: address(a), rowStride: 4, colStride: 4 * m }
+      : { address: address(a), rowStride: 4 * k, colStride: 4 },
+    // B[kk, j].
+    transposeB
+      ? { address: address(b), rowStride: 4, colStride: 4 * k }
+      : { address: address(b), rowStride: 4 * n, colStride: 4 },
+    address(out),
+    m,
+    n,
+    k,
+  );
+  return out;
+}
+
+/**
+ * `BatchMatMul` on the FMA kernel where it applies; otherwise the transposed operand is
+ * transposed explicitly and the product runs on tfjs's plain (fast, threaded) path.
+ */
 function fastBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
   const kernel = (args: KernelArgs) => {
     const backend = args.backend as BackendWasm;
     const { a, b } = args.inputs as { a: Info; b: Info };
     const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    const fma = fmaProduct(backend, a, b, transposeA, transposeB);
+    if (fma) return fma;
     if (!transposeA && !transposeB) return original(args);
     const a2 = transposeA ? transposeLast2(backend, a) : a;
     const b2 = transposeB ? transposeLast2(backend, b) : b;
@@ -437,6 +494,55 @@ function fastBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
     });
     if (a2 !== a) free(backend, a2);
     if (b2 !== b) free(backend, b2);
+    return out;
+  };
+  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+}
+
+/** The activations of `_FusedMatMul`, as the wasm kernels that apply them. */
+const ACTIVATIONS: Record<string, (backend: BackendWasm, x: Info, args: KernelArgs) => Info> = {
+  relu: (backend, x) => run(backend, "Relu", { x }),
+  relu6: (backend, x) => run(backend, "Relu6", { x }),
+  elu: (backend, x) => run(backend, "Elu", { x }),
+  sigmoid: (backend, x) => run(backend, "Sigmoid", { x }),
+  leakyrelu: (backend, x, args) =>
+    run(backend, "LeakyRelu", { x }, {
+      alpha: (args.attrs as { leakyreluAlpha?: number }).leakyreluAlpha ?? 0.2,
+    }),
+  prelu: (backend, x, args) =>
+    run(backend, "Prelu", {
+      x,
+      alpha: (args.inputs as { preluActivationWeights: Info }).preluActivationWeights,
+    }),
+};
+
+/**
+ * `_FusedMatMul` (a Dense layer's forward pass: product, bias, activation) with the
+ * product on the FMA kernel where it applies, then tfjs's own `Add` and activation.
+ */
+function fastFusedMatMul(original: tf.KernelFunc): tf.KernelFunc {
+  const kernel = (args: KernelArgs) => {
+    const backend = args.backend as BackendWasm;
+    const { a, b, bias } = args.inputs as { a: Info; b: Info; bias?: Info };
+    const { transposeA, transposeB, activation = "linear" } = args.attrs as {
+      transposeA: boolean;
+      transposeB: boolean;
+      activation?: string;
+    };
+    const activate = ACTIVATIONS[activation];
+    if (activation !== "linear" && !activate) return original(args);
+    let out = fmaProduct(backend, a, b, transposeA, transposeB);
+    if (!out) return original(args);
+    if (bias) {
+      const biased = run(backend, "Add", { a: out, b: bias });
+      free(backend, out);
+      out = biased;
+    }
+    if (activate) {
+      const activated = activate(backend, out, args);
+      free(backend, out);
+      out = activated;
+    }
     return out;
   };
   return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
@@ -460,6 +566,7 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   "Equal",
   "GatherV2",
   "BatchMatMul",
+  "_FusedMatMul",
 ];
 
 /**
@@ -502,6 +609,7 @@ export function registerWasmTrainingKernels(): string[] {
   wrap("Equal", broadcastEqual);
   wrap("GatherV2", fastGather);
   wrap("BatchMatMul", fastBatchMatMul);
+  wrap("_FusedMatMul", fastFusedMatMul);
 
   // Outermost layer: the thread-pool policy around every heavy kernel (ours or tfjs's).
   for (const [name, flops] of Object.entries(FLOPS)) {
