@@ -3,7 +3,9 @@
  * several runs after a warm-up, printed as a table and written as JSON.
  *
  * Flags:
- *   --backends=cpu,wasm-1,wasm-N,webgpu   which backends (default: all available)
+ *   --backends=cpu,wasm-1,wasm-N,webgpu   which backends (default: all available; add
+ *                                         wasm-1-xnnpack, wasm-N-xnnpack for tfjs's own
+ *                                         matrix products)
  *   --workloads=W1,W2,W3,W4               which workloads (default: all)
  *   --runs=3                              timed runs per cell (median reported)
  *   --threads=N                           threads of `wasm-N` (default: all cores)
@@ -104,20 +106,16 @@ async function main(): Promise<void> {
       label: "cpu",
       start: async () => (await selectBackend({ prefer: "cpu" })).summary,
     },
-    {
-      label: "wasm-1",
-      start: async () => {
-        const info = await useWasm({ threads: 1 });
-        return `wasm ${info.flavor}, ${info.threads} thread`;
-      },
-    },
-    {
-      label: "wasm-N",
-      start: async () => {
-        const info = await useWasm({ threads });
-        return `wasm ${info.flavor}, ${info.threads} threads`;
-      },
-    },
+    ...[1, threads].flatMap((count) =>
+      (["fma", "xnnpack"] as const).map((matmul) => ({
+        label: `wasm-${count === 1 ? 1 : "N"}${matmul === "fma" ? "" : "-xnnpack"}`,
+        start: async () => {
+          const info = await useWasm({ threads: count, matmul });
+          return `wasm ${info.flavor}, ${info.threads} thread${info.threads > 1 ? "s" : ""}, ` +
+            `products on ${info.matmul}`;
+        },
+      }))
+    ),
   ];
   if (probe.adapter) {
     all.push({
@@ -128,7 +126,9 @@ async function main(): Promise<void> {
       },
     });
   }
-  const backendNames = (flag("backends") ?? all.map((b) => b.label).join(",")).split(",");
+  // The -xnnpack variants (tfjs's own products, for comparison) run only when named.
+  const backendNames = (flag("backends") ??
+    all.map((b) => b.label).filter((l) => !l.endsWith("-xnnpack")).join(",")).split(",");
   const backends = all.filter((b) => backendNames.includes(b.label));
 
   const result: BenchResult = {

@@ -47,3 +47,8 @@ export {
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasm_kernels.ts";
 export { registerCpuTrainingKernels } from "./cpu_kernels.ts";
 export { silenceNodeBanner } from "./quiet.ts";
+
+import { silenceNodeBanner } from "./quiet.ts";
+// The one thing importing the library does to tfjs: the `cpu` backend, whenever tfjs
+// starts it, skips its "running in Node.js" banner (see silenceNodeBanner).
+silenceNodeBanner();

@@ -54,6 +54,14 @@ export interface UseWasmOptions {
    * @default {4_000_000}
    */
   minParallelFlops?: number;
+  /**
+   * What runs float32 matrix products: `"fma"`, the library's kernel with fused
+   * multiply-adds (WebAssembly relaxed SIMD; about 1.2× XNNPACK on one thread here, and
+   * its own threads), or `"xnnpack"`, tfjs's own. `"fma"` falls back to `"xnnpack"`, with
+   * a note, where the runtime lacks relaxed SIMD.
+   * @default {"fma"}
+   */
+  matmul?: "fma" | "xnnpack";
 }
 
 /** What {@linkcode useWasm} started. */
@@ -155,7 +163,13 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
     wasmDir = defaultWasmDir(),
     bootTimeoutMs = 20000,
     minParallelFlops = 4_000_000,
+    matmul: matmulWanted = "fma",
   } = options;
+  if (matmulWanted !== "fma" && matmulWanted !== "xnnpack") {
+    throw new RangeError(
+      `Invalid matmul ${Deno.inspect(matmulWanted)}: use "fma" (the default) or "xnnpack".`,
+    );
+  }
   validateThreads(requested);
   const notes: string[] = [];
   let threads = requested;
@@ -176,7 +190,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
     }
   }
   const dir = toDirUrl(wasmDir);
-  const key = `${flavor}|${threads}|${dir}|${minParallelFlops}`;
+  const key = `${flavor}|${threads}|${dir}|${minParallelFlops}|${matmulWanted}`;
   silenceNodeBanner();
   if (active?.key === key && tf.engine().registry.wasm === active.backend) {
     if (tf.getBackend() !== "wasm") await tf.setBackend("wasm");
@@ -216,7 +230,9 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
   }
   const shared = runtime.memory.buffer instanceof SharedArrayBuffer;
   let matmul: WasmMatMul | undefined;
-  if (gemmSupported(shared)) {
+  if (matmulWanted === "xnnpack") {
+    // as asked
+  } else if (gemmSupported(shared)) {
     const emscripten = runtime.module as unknown as {
       _malloc(bytes: number): number;
       _free(pointer: number): void;

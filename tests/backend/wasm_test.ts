@@ -80,7 +80,7 @@ Deno.test("a script using threaded WASM exits on its own (pthread workers never 
   assert.equal(result.stdout.trim(), "2 256");
 });
 
-Deno.test("selectBackend() silences tfjs's 'running in Node.js' banner (and without it, it shows)", async () => {
+Deno.test("@lib silences tfjs's 'running in Node.js' banner, before and after selectBackend() (without it, it shows)", async () => {
   const banner = /looks like you are running TensorFlow\.js in Node\.js/;
   const quiet = await evalInDeno(`
     import { selectBackend } from "@lib/backend/mod.ts";
@@ -91,6 +91,16 @@ Deno.test("selectBackend() silences tfjs's 'running in Node.js' banner (and with
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.equal(quiet.stdout.trim(), "3");
   assert.doesNotMatch(quiet.stdout + quiet.stderr, banner);
+  // A tensor made right after importing the library, before any selectBackend().
+  const early = await evalInDeno(`
+    import "@lib";
+    import * as tf from "@tensorflow/tfjs";
+    const sum = (await tf.tensor([1, 2]).sum().data())[0];
+    console.log(tf.getBackend(), sum);
+  `);
+  assert.equal(early.code, 0, early.stderr);
+  assert.equal(early.stdout.trim(), "cpu 3");
+  assert.doesNotMatch(early.stdout + early.stderr, banner);
   const loud = await evalInDeno(`
     import * as tf from "@tensorflow/tfjs";
     await tf.setBackend("cpu");
