@@ -219,7 +219,10 @@ async function main(): Promise<void> {
   const labels = backends.map((b) => b.label).filter((l) =>
     result.cells.some((c) => c.backend === l)
   );
-  print(`\n${"workload".padEnd(54)}${labels.map((l) => l.padStart(11)).join("")}  wasm-N/1`);
+  const width = (label: string) => Math.max(11, label.length + 2);
+  print(
+    `\n${"workload".padEnd(54)}${labels.map((l) => l.padStart(width(l))).join("")}  wasm-N/1`,
+  );
   for (const workload of workloads) {
     const cells = labels.map((l) =>
       result.cells.find((c) => c.backend === l && c.workload === workload.id)
@@ -227,7 +230,8 @@ async function main(): Promise<void> {
     const ratio = result.threadSpeedup[workload.id];
     print(
       `${`${workload.id} ${workload.title} [${workload.unit}]`.padEnd(54)}${
-        cells.map((c) => format(c?.median ?? null, workload.unit).padStart(11)).join("")
+        cells.map((c, i) => format(c?.median ?? null, workload.unit).padStart(width(labels[i])))
+          .join("")
       }  ${ratio ? `${ratio.toFixed(2)}×` : "—"}`,
     );
   }

@@ -61,6 +61,12 @@ export interface SelectBackendOptions {
    * @default {4_000_000}
    */
   minParallelFlops?: number;
+  /**
+   * On WASM, what runs float32 matrix products: the library's fused multiply-add kernel
+   * (`"fma"`) or tfjs's XNNPACK (`"xnnpack"`); see `useWasm`.
+   * @default {"fma"}
+   */
+  matmul?: "fma" | "xnnpack";
 }
 
 function checkBackendName(value: unknown, where: string): BackendName {
@@ -110,6 +116,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     wasmDir,
     bootTimeoutMs,
     minParallelFlops,
+    matmul,
   } = options;
   if (!(PREFERENCES as readonly unknown[]).includes(prefer)) checkBackendName(prefer, "prefer");
   if (!Array.isArray(order) || order.length === 0) {
@@ -153,17 +160,29 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       } else if (name === "wasm") {
         let wasm;
         try {
-          wasm = await useWasm({ threads, wasmDir, bootTimeoutMs, minParallelFlops });
+          wasm = await useWasm({ threads, wasmDir, bootTimeoutMs, minParallelFlops, matmul });
         } catch (error) {
           // In "auto", threads that do not start are no reason to drop to `cpu`.
           const requested = threads ?? availableCores();
           if (prefer !== "auto" || requested <= 1 || error instanceof RangeError) throw error;
-          wasm = await useWasm({ threads: 1, wasmDir, bootTimeoutMs, minParallelFlops });
+          wasm = await useWasm({
+            threads: 1,
+            wasmDir,
+            bootTimeoutMs,
+            minParallelFlops,
+            matmul,
+          });
           data.notes.push(`${requested} threads failed (${reasonOf(error)}); running 1 thread`);
         }
         data.simd = wasm.simd;
         data.threads = wasm.threads;
-        data.notes.push(...wasm.notes, `wasm binary: ${wasm.binaryUrl.split("/").pop()}`);
+        data.notes.push(
+          ...wasm.notes,
+          `wasm binary: ${wasm.binaryUrl.split("/").pop()}`,
+          wasm.matmul === "fma"
+            ? "matrix products: the library's fused multiply-add kernel (WebAssembly relaxed SIMD)"
+            : "matrix products: tfjs's XNNPACK",
+        );
         if (wasm.adaptiveThreads) {
           data.notes.push(
             `kernels under ${

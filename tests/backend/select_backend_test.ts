@@ -31,6 +31,19 @@ Deno.test("selectBackend() auto without webgpu in order picks wasm with SIMD and
   assert.equal(report.threads, 2);
   assert.equal(report.attempts[0].outcome, "chosen");
   assert.match(report.toString(), /^Backend: wasm \(SIMD on, 2 threads\)/);
+  assert.match(report.toString(), /matrix products: the library's fused multiply-add kernel/);
+  await assertUsable("wasm");
+  await releaseWasm();
+});
+
+Deno.test('selectBackend({ matmul: "xnnpack" }) keeps tfjs\'s products and says so; a bad value is named', async () => {
+  const report = await selectBackend({ prefer: "wasm", threads: 1, matmul: "xnnpack" });
+  assert.match(report.toString(), /matrix products: tfjs's XNNPACK/);
+  await assertUsable("wasm");
+  await assert.rejects(
+    () => selectBackend({ prefer: "wasm", matmul: "blas" as never }),
+    /Invalid matmul "blas": use "fma" \(the default\) or "xnnpack"/,
+  );
   await assertUsable("wasm");
   await releaseWasm();
 });
