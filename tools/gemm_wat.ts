@@ -28,6 +28,34 @@ export const SCRATCH_BYTES = MR * NR * 4 + MR * (KC + 1) * 4;
 
 const range = (n: number) => [...Array(n).keys()];
 
+/** `i8x16.shuffle` picking 32-bit lanes of x (0–3) and y (4–7). */
+function lanes(x: string, y: string, picks: number[]): string {
+  const bytes = picks.flatMap((lane) => range(4).map((b) => lane * 4 + b));
+  return `(i8x16.shuffle ${bytes.join(" ")} ${x} ${y})`;
+}
+
+/**
+ * Transpose the 4 × 4 block held in 32-bit lanes of `rows` (locals) into locals `out`:
+ * out[j] = [rows[0][j], rows[1][j], rows[2][j], rows[3][j]]. Uses `$t0`–`$t3`.
+ */
+function transpose4(rows: string[], out: string[]): string {
+  const get = (name: string) => `(local.get ${name})`;
+  return [
+    `(local.set $t0 ${lanes(get(rows[0]), get(rows[1]), [0, 4, 1, 5])})`,
+    `(local.set $t1 ${lanes(get(rows[0]), get(rows[1]), [2, 6, 3, 7])})`,
+    `(local.set $t2 ${lanes(get(rows[2]), get(rows[3]), [0, 4, 1, 5])})`,
+    `(local.set $t3 ${lanes(get(rows[2]), get(rows[3]), [2, 6, 3, 7])})`,
+    `(local.set ${out[0]} ${lanes("(local.get $t0)", "(local.get $t2)", [0, 1, 4, 5])})`,
+    `(local.set ${out[1]} ${lanes("(local.get $t0)", "(local.get $t2)", [2, 3, 6, 7])})`,
+    `(local.set ${out[2]} ${lanes("(local.get $t1)", "(local.get $t3)", [0, 1, 4, 5])})`,
+    `(local.set ${out[3]} ${lanes("(local.get $t1)", "(local.get $t3)", [2, 3, 6, 7])})`,
+  ].join("\n          ");
+}
+
+/** Locals `$v0`…`$v7` and `$t0`…`$t3` (v128) that the packing fast paths use. */
+const PACK_LOCALS = range(8).map((i) => `(local $v${i} v128)`).join(" ") + " " +
+  range(4).map((i) => `(local $t${i} v128)`).join(" ");
+
 /** One step of `k`, `u` steps into the unrolled body: 2 B loads, 6 splats, 12 FMAs. */
 function step(u: number): string {
   const loads = range(NR / 4).map((v) =>
@@ -81,8 +109,57 @@ export function gemmWat(shared: boolean): string {
   (func $packA (param $a i32) (param $sai i32) (param $sak i32) (param $mr i32) (param $kc i32)
       (param $dst i32)
     (local $k i32) (local $r i32) (local $src i32) (local $kc2 i32)
+    ${range(MR).map((r) => `(local $row${r} i32)`).join(" ")} ${PACK_LOCALS}
     (local.set $kc2 (i32.and (i32.add (local.get $kc) (i32.const 1)) (i32.const -2)))
-    (loop $kl
+    (if (i32.eq (local.get $mr) (i32.const ${MR})) (then
+      (if (i32.eq (local.get $sak) (i32.const 4))
+        (then
+          ;; rows contiguous along k: 4 values of k from each row, transposed in registers
+          ${
+    range(MR).map((r) =>
+      `(local.set $row${r} (i32.add (local.get $a) (i32.mul (local.get $sai) (i32.const ${r}))))`
+    ).join("\n          ")
+  }
+          (block $vd (loop $vl
+            (br_if $vd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
+            ${
+    range(MR).map((r) => `(local.set $v${r} (v128.load (local.get $row${r})))`).join(
+      "\n            ",
+    )
+  }
+            ${transpose4(["$v0", "$v1", "$v2", "$v3"], ["$v0", "$v1", "$v2", "$v3"])}
+            (local.set $v6 ${lanes("(local.get $v4)", "(local.get $v5)", [0, 4, 1, 5])})
+            (local.set $v7 ${lanes("(local.get $v4)", "(local.get $v5)", [2, 6, 3, 7])})
+            ${
+    range(4).map((j) =>
+      `(v128.store offset=${j * MR * 4} (local.get $dst) (local.get $v${j}))
+            (v128.store64_lane offset=${j * MR * 4 + 16} ${j % 2} (local.get $dst) (local.get $v${
+        6 + (j >> 1)
+      }))`
+    ).join("\n            ")
+  }
+            ${
+    range(MR).map((r) => `(local.set $row${r} (i32.add (local.get $row${r}) (i32.const 16)))`).join(
+      "\n            ",
+    )
+  }
+            (local.set $dst (i32.add (local.get $dst) (i32.const ${4 * MR * 4})))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $vl)))
+          (local.set $a (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 2)))))
+        (else (if (i32.eq (local.get $sai) (i32.const 4)) (then
+          ;; transposed A: the tile's ${MR} values of one k are contiguous
+          (block $cd (loop $cl
+            (br_if $cd (i32.ge_u (local.get $k) (local.get $kc)))
+            (v128.store (local.get $dst) (v128.load (local.get $a)))
+            (i64.store offset=16 (local.get $dst) (i64.load offset=16 (local.get $a)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const ${MR * 4})))
+            (local.set $a (i32.add (local.get $a) (local.get $sak)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $cl)))))))))
+    ;; what is left (a partial tile, the last values of k, the zero row): one by one
+    (block $kd (loop $kl
+      (br_if $kd (i32.ge_u (local.get $k) (local.get $kc2)))
       (local.set $src (local.get $a))
       (local.set $r (i32.const 0))
       (loop $rl
@@ -96,14 +173,14 @@ export function gemmWat(shared: boolean): string {
         (br_if $rl (i32.lt_u (local.get $r) (i32.const ${MR}))))
       (local.set $a (i32.add (local.get $a) (local.get $sak)))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $kl (i32.lt_u (local.get $k) (local.get $kc2)))))
+      (br $kl))))
 
   ;; Pack B (B[k, j] at b + k·sbk + j·sbj) for panels p0 ≤ p < p1: panel p holds kpad
   ;; rows of ${NR} floats at dst + p·kpad·${NR * 4}, zero past column n and past row kk.
   (func (export "packB") (param $b i32) (param $sbk i32) (param $sbj i32) (param $n i32)
       (param $kk i32) (param $dst i32) (param $p0 i32) (param $p1 i32)
     (local $p i32) (local $k i32) (local $j i32) (local $col i32) (local $kpad i32) (local $out i32)
-    (local $src i32)
+    (local $src i32) ${PACK_LOCALS}
     (local.set $kpad (i32.and (i32.add (local.get $kk) (i32.const 1)) (i32.const -2)))
     (local.set $p (local.get $p0))
     (block $pd (loop $pl
@@ -112,6 +189,31 @@ export function gemmWat(shared: boolean): string {
     NR * 4
   }))))
       (local.set $k (i32.const 0))
+      (if (i32.and (i32.eq (local.get $sbk) (i32.const 4))
+                   (i32.le_u (i32.mul (i32.add (local.get $p) (i32.const 1)) (i32.const ${NR})) (local.get $n)))
+        (then
+          ;; transposed B (columns contiguous along k), full panel: 4 values of k from each
+          ;; of the ${NR} columns, transposed in registers
+          (local.set $src (i32.add (local.get $b) (i32.mul (i32.mul (local.get $p) (i32.const ${NR})) (local.get $sbj))))
+          (block $vd (loop $vl
+            (br_if $vd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kk)))
+            ${
+    range(8).map((j) =>
+      `(local.set $v${j} (v128.load (i32.add (local.get $src) (i32.mul (local.get $sbj) (i32.const ${j})))))`
+    ).join("\n            ")
+  }
+            ${transpose4(["$v0", "$v1", "$v2", "$v3"], ["$v0", "$v1", "$v2", "$v3"])}
+            ${transpose4(["$v4", "$v5", "$v6", "$v7"], ["$v4", "$v5", "$v6", "$v7"])}
+            ${
+    range(4).map((t) =>
+      `(v128.store offset=${t * NR * 4} (local.get $out) (local.get $v${t}))
+            (v128.store offset=${t * NR * 4 + 16} (local.get $out) (local.get $v${t + 4}))`
+    ).join("\n            ")
+  }
+            (local.set $out (i32.add (local.get $out) (i32.const ${4 * NR * 4})))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $vl)))))
       (block $kd (loop $kl
         (br_if $kd (i32.ge_u (local.get $k) (local.get $kpad)))
         (if (i32.and (i32.eq (local.get $sbj) (i32.const 4))

@@ -69,6 +69,12 @@ export interface Operand {
 const SEQ = 0, DONE = 1, FAILED = 2, ARGS = 3;
 /** Int32s per control block: 128 bytes, so two workers never share a cache line. */
 const BLOCK = 32;
+/**
+ * How long a thread polls before it sleeps: the main thread waiting for a worker, and a
+ * worker waiting for the next product (a training step issues its products within a
+ * fraction of a millisecond). Short enough not to steal a busy machine's cores for long.
+ */
+export const SPIN_MS = 0.2;
 
 /** Whether this runtime validates the module (relaxed SIMD + the memory flavour). */
 export function gemmSupported(shared: boolean): boolean {
@@ -162,7 +168,14 @@ export class WasmMatMul {
     const threads = 2 * m * n * k >= this.minParallelFlops ? this.threads : 1;
     const panels = Math.ceil(n / NR);
     const tiles = Math.ceil(m / MR);
-    const packed = this.#heap.malloc(panels * NR * (k + (k & 1)) * 4);
+    const bytes = panels * NR * (k + (k & 1)) * 4;
+    const packed = this.#heap.malloc(bytes);
+    if (!packed) {
+      throw new Error(
+        `Out of WASM memory: a ${m}×${k}·${k}×${n} matrix product needs ${bytes} more bytes. ` +
+          `Dispose tensors you no longer need (tf.dispose, tf.tidy) or use smaller batches.`,
+      );
+    }
     try {
       const exports = this.#exports;
       // Split the columns when each thread gets two panels or more (each thread then packs
@@ -226,10 +239,13 @@ export class WasmMatMul {
       let failed = false;
       for (let part = 1; part < parts; part++) {
         const base = (part - 1) * BLOCK;
+        // The worker usually finishes within microseconds of the main thread: poll for a
+        // while (a futex wake-up costs tens of µs), then sleep until notified.
+        const until = performance.now() + SPIN_MS;
         for (;;) {
           const done = Atomics.load(this.#control, base + DONE);
           if (done === seq) break;
-          Atomics.wait(this.#control, base + DONE, done, 1000);
+          if (performance.now() > until) Atomics.wait(this.#control, base + DONE, done, 1000);
         }
         failed ||= Atomics.load(this.#control, base + FAILED) !== 0;
       }
@@ -280,4 +296,4 @@ function startWorker(
 }
 
 /** Control-block layout, shared with `_gemm_worker.ts`. */
-export const CONTROL = { SEQ, DONE, FAILED, ARGS } as const;
+export const CONTROL = { SEQ, DONE, FAILED, ARGS, SPIN_MS } as const;

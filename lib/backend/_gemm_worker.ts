@@ -32,9 +32,12 @@ parentPort!.once("message", async ({ bytes, memory, control, base }: Start) => {
   }
   parentPort!.postMessage({ ready: true });
   const block = new Int32Array(control, base * 4);
-  const { SEQ, DONE, FAILED, ARGS } = CONTROL;
+  const { SEQ, DONE, FAILED, ARGS, SPIN_MS } = CONTROL;
   let seen = 0;
   for (;;) {
+    // Poll for the next product for a moment, then sleep until notified.
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(block, SEQ) === seen && performance.now() < until);
     Atomics.wait(block, SEQ, seen);
     seen = Atomics.load(block, SEQ);
     const [pack, b, sbk, sbj, n, k, packed, p0, p1, a, sai, sak, c, row0, row1, scratch] = block

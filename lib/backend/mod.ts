@@ -12,7 +12,8 @@
  * - {@linkcode selectBackend} — pick the fastest backend that works and say why.
  * - {@linkcode BackendReport} — the outcome; plain text or an HTML table in a notebook.
  * - {@linkcode useWasm} / {@linkcode releaseWasm} — the WASM backend, single- or
- *   multi-threaded, with the training kernels tfjs lacks.
+ *   multi-threaded, with the training kernels tfjs lacks and matrix products on a
+ *   fused multiply-add kernel.
  * - {@linkcode useWebGpu} / {@linkcode probeWebGpu} — the WebGPU backend and its adapter.
  * - {@linkcode registerWasmTrainingKernels} — the kernels behind Conv/Embedding training.
  * - {@linkcode registerCpuTrainingKernels} — an Embedding gradient for `cpu` that scales.
