@@ -145,6 +145,30 @@ Deno.test("WasmMatMul.product() gives bit-identical results on 1 and 2 threads",
   }
 });
 
+Deno.test("WasmMatMul.product(): memory grown on the main thread for packing is usable by the worker", async () => {
+  const heap = testHeap();
+  const engine = await WasmMatMul.start(heap, 2, 10_000, 0);
+  try {
+    // Fill the initial 16 MiB, so that the packed B of the next product (split by column
+    // panels: the worker packs and reads its own half) lands in freshly grown pages.
+    const pages = heap.memory.buffer.byteLength / 65536;
+    heap.malloc(pages * 65536 - 200_000);
+    const { result, expected } = runCase(engine, heap, {
+      m: 40,
+      k: 300,
+      n: 256,
+      transposeA: false,
+      transposeB: false,
+    });
+    assert.ok(heap.memory.buffer.byteLength / 65536 > pages, "the heap grew during the product");
+    for (let i = 0; i < expected.length; i++) {
+      assert.ok(Math.abs(result[i] - expected[i]) < 1e-3, `element ${i}`);
+    }
+  } finally {
+    engine.terminate();
+  }
+});
+
 Deno.test("WasmMatMul.start() rejects a worker that does not boot in time, freeing what it took", async () => {
   const heap = testHeap();
   await assert.rejects(
