@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { runLesson } from "./_lesson.ts";
+import { assertCellsRerun, runLesson } from "./_lesson.ts";
 
 Deno.test({
   name: "02_overfitting_regularization.ipynb: overfitting shows, and every cure says what it does",
@@ -63,4 +63,11 @@ Deno.test({
       );
     }
   },
+});
+
+Deno.test({
+  name:
+    "02_overfitting_regularization.ipynb: every code cell can run twice in a row (no redeclaration errors, no stale state)",
+  ignore: skipWithoutJupyter,
+  fn: () => assertCellsRerun("02_overfitting_regularization"),
 });
