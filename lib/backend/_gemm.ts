@@ -101,6 +101,9 @@ export class WasmMatMul {
   #workers: NodeWorker[];
   #control: Int32Array;
   #seq = 0;
+  #answerTimeoutMs: number;
+  #lost = false;
+  #terminated = false;
 
   private constructor(
     exports: GemmExports,
@@ -109,8 +112,10 @@ export class WasmMatMul {
     workers: NodeWorker[],
     control: Int32Array,
     minParallelFlops: number,
+    answerTimeoutMs: number,
   ) {
     this.minParallelFlops = minParallelFlops;
+    this.#answerTimeoutMs = answerTimeoutMs;
     this.#exports = exports;
     this.#heap = heap;
     this.#scratch = scratch;
@@ -123,7 +128,8 @@ export class WasmMatMul {
    * Instantiate the module on `heap` and start `threads − 1` workers (none when the
    * memory is not shared). Products below `minParallelFlops` stay on the calling thread.
    * Rejects when this runtime lacks relaxed SIMD, or a worker does not start within
-   * `bootTimeoutMs`.
+   * `bootTimeoutMs`; a worker that later takes longer than `bootTimeoutMs` (or 100× the
+   * main thread's time, if more) to answer fails its product.
    */
   static async start(
     heap: WasmHeap,
@@ -156,6 +162,7 @@ export class WasmMatMul {
       workers,
       control,
       minParallelFlops,
+      bootTimeoutMs,
     );
   }
 
@@ -165,11 +172,13 @@ export class WasmMatMul {
    * every thread when 2·m·n·k ≥ `minParallelFlops`, else the calling thread alone.
    */
   product(a: Operand, b: Operand, c: number, m: number, n: number, k: number): void {
-    const threads = 2 * m * n * k >= this.minParallelFlops ? this.threads : 1;
+    if (this.#terminated) throw new Error("This matrix-product engine was terminated.");
+    const started = performance.now();
+    const threads = 2 * m * n * k >= this.minParallelFlops && !this.#lost ? this.threads : 1;
     const panels = Math.ceil(n / NR);
     const tiles = Math.ceil(m / MR);
     const bytes = panels * NR * (k + (k & 1)) * 4;
-    const packed = this.#heap.malloc(bytes);
+    let packed = this.#heap.malloc(bytes);
     if (!packed) {
       throw new Error(
         `Out of WASM memory: a ${m}×${k}·${k}×${n} matrix product needs ${bytes} more bytes. ` +
@@ -236,30 +245,55 @@ export class WasmMatMul {
         p1,
         this.#scratch[0],
       );
+      // A worker that has not answered long after the main thread finished its own share
+      // is treated as lost rather than waited for forever (a wedged kernel loses the
+      // user's state): the product fails, and later ones run on the main thread alone.
+      const patience = Math.max(this.#answerTimeoutMs, 100 * (performance.now() - started));
       let failed = false;
       for (let part = 1; part < parts; part++) {
         const base = (part - 1) * BLOCK;
-        // The worker usually finishes within microseconds of the main thread: poll for a
-        // while (a futex wake-up costs tens of µs), then sleep until notified.
-        const until = performance.now() + SPIN_MS;
-        for (;;) {
-          const done = Atomics.load(this.#control, base + DONE);
-          if (done === seq) break;
-          if (performance.now() > until) Atomics.wait(this.#control, base + DONE, done, 1000);
+        if (!waitForAnswer(this.#control, base + DONE, seq, patience)) {
+          this.#lost = true;
+          packed = 0; // the worker may still read it: leave it allocated
+          throw new Error(
+            `A matrix-product worker did not answer within ${Math.round(patience)} ms. ` +
+              `Later products run on one thread; restart the backend (useWasm) to get threads back.`,
+          );
         }
         failed ||= Atomics.load(this.#control, base + FAILED) !== 0;
       }
       if (failed) throw new Error("a matrix-product worker failed (see its error above)");
     } finally {
-      this.#heap.free(packed);
+      if (packed) this.#heap.free(packed);
     }
   }
 
   /** Stop the workers and free the scratch memory (idempotent). */
   terminate(): void {
+    this.#terminated = true;
     for (const worker of this.#workers) void worker.terminate();
     this.#workers.length = 0;
     for (const pointer of this.#scratch.splice(0)) this.#heap.free(pointer);
+  }
+}
+
+/**
+ * Wait until `control[index]` holds `seq`: poll for {@linkcode SPIN_MS} (a futex wake-up
+ * costs tens of µs), then sleep until notified. `false` if `patienceMs` passed first.
+ */
+export function waitForAnswer(
+  control: Int32Array,
+  index: number,
+  seq: number,
+  patienceMs: number,
+): boolean {
+  const start = performance.now();
+  for (;;) {
+    const done = Atomics.load(control, index);
+    if (done === seq) return true;
+    const waited = performance.now() - start;
+    if (waited > patienceMs) return false;
+    if (waited > SPIN_MS) Atomics.wait(control, index, done, Math.min(100, patienceMs - waited));
   }
 }
 

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { buildGemmModule } from "../../tools/build_gemm.ts";
-import { type Operand, type WasmHeap, WasmMatMul } from "../../lib/backend/_gemm.ts";
+import { type Operand, waitForAnswer, type WasmHeap, WasmMatMul } from "../../lib/backend/_gemm.ts";
 import { releaseWasm, selectBackend, useWasm } from "../../lib/backend/mod.ts";
 
 Deno.test("_gemm_wasm.ts is what `deno task build:gemm` builds from tools/gemm_wat.ts", async () => {
@@ -167,6 +167,24 @@ Deno.test("WasmMatMul.product(): memory grown on the main thread for packing is 
   } finally {
     engine.terminate();
   }
+});
+
+Deno.test("waitForAnswer() returns at once on an answer, and gives up on a silent worker after its patience", () => {
+  const control = new Int32Array(new SharedArrayBuffer(16));
+  Atomics.store(control, 1, 7);
+  assert.equal(waitForAnswer(control, 1, 7, 1_000), true);
+  const start = performance.now();
+  assert.equal(waitForAnswer(control, 1, 8, 150), false);
+  const waited = performance.now() - start;
+  assert.ok(waited >= 150 && waited < 2_000, `waited ${waited} ms`);
+});
+
+Deno.test("WasmMatMul.product() after terminate() is a clear error, not a hang", async () => {
+  const heap = testHeap();
+  const engine = await WasmMatMul.start(heap, 2, 10_000, 0);
+  engine.terminate();
+  const operand = { address: heap.malloc(64), rowStride: 16, colStride: 4 };
+  assert.throws(() => engine.product(operand, operand, heap.malloc(64), 4, 4, 4), /terminated/);
 });
 
 Deno.test("WasmMatMul.start() rejects a worker that does not boot in time, freeing what it took", async () => {
