@@ -67,6 +67,8 @@ export interface Operand {
 
 /** Slots of one worker's control block (Int32 indices from the block's start). */
 const SEQ = 0, DONE = 1, FAILED = 2, ARGS = 3;
+/** Written into a worker's SEQ slot to make it leave its loop. */
+const STOP = -1;
 /** Int32s per control block: 128 bytes, so two workers never share a cache line. */
 const BLOCK = 32;
 /**
@@ -170,6 +172,9 @@ export class WasmMatMul {
    * C (m × n, row-major, dense) = A (m × k) · B (k × n), A and B read through their
    * strides (a transposed operand is the same memory with its strides swapped). Uses
    * every thread when 2·m·n·k ≥ `minParallelFlops`, else the calling thread alone.
+   *
+   * @throws {WorkerLostError} When a worker stopped answering: it may still write into
+   * C, so C must stay allocated; later products run on the calling thread alone.
    */
   product(a: Operand, b: Operand, c: number, m: number, n: number, k: number): void {
     if (this.#terminated) throw new Error("This matrix-product engine was terminated.");
@@ -177,58 +182,68 @@ export class WasmMatMul {
     const threads = 2 * m * n * k >= this.minParallelFlops && !this.#lost ? this.threads : 1;
     const panels = Math.ceil(n / NR);
     const tiles = Math.ceil(m / MR);
-    const bytes = panels * NR * (k + (k & 1)) * 4;
-    let packed = this.#heap.malloc(bytes);
+    const bytes = packedBytes(n, k);
+    if (bytes > MAX_PACKED_BYTES) {
+      throw new RangeError(`A ${m}×${k}·${k}×${n} product is too large for the FMA kernel.`);
+    }
+    const packed = this.#heap.malloc(bytes);
     if (!packed) {
       throw new Error(
         `Out of WASM memory: a ${m}×${k}·${k}×${n} matrix product needs ${bytes} more bytes. ` +
           `Dispose tensors you no longer need (tf.dispose, tf.tidy) or use smaller batches.`,
       );
     }
+    const exports = this.#exports;
+    // Split the columns when each thread gets two panels or more (each thread then packs
+    // only its own panels); else split the rows.
+    const byPanels = panels >= 2 * threads || tiles < 2;
+    const parts = Math.max(1, Math.min(threads, byPanels ? panels : tiles));
+    const share = (part: number, count: number, unit: number, limit: number) =>
+      [
+        Math.min(limit, Math.round((count * part) / parts) * unit),
+        Math.min(limit, Math.round((count * (part + 1)) / parts) * unit),
+      ] as const;
+    const ranges = Array.from({ length: parts }, (_, part) => {
+      const [p0, p1] = byPanels ? share(part, panels, 1, panels) : [0, panels];
+      const [row0, row1] = byPanels ? [0, m] : share(part, tiles, MR, m);
+      return { p0, p1, row0, row1 };
+    });
+    let mainError: unknown;
+    // Split by panels: each thread packs the panels it multiplies. Split by rows: every
+    // thread reads all panels, so they are packed before anyone starts.
     try {
-      const exports = this.#exports;
-      // Split the columns when each thread gets two panels or more (each thread then packs
-      // only its own panels); else split the rows.
-      const byPanels = panels >= 2 * threads || tiles < 2;
-      const parts = Math.max(1, Math.min(threads, byPanels ? panels : tiles));
-      const share = (part: number, count: number, unit: number, limit: number) =>
-        [
-          Math.min(limit, Math.round((count * part) / parts) * unit),
-          Math.min(limit, Math.round((count * (part + 1)) / parts) * unit),
-        ] as const;
-      const ranges = Array.from({ length: parts }, (_, part) => {
-        const [p0, p1] = byPanels ? share(part, panels, 1, panels) : [0, panels];
-        const [row0, row1] = byPanels ? [0, m] : share(part, tiles, MR, m);
-        return { p0, p1, row0, row1 };
-      });
-      // Split by panels: each thread packs the panels it multiplies. Split by rows: every
-      // thread reads all panels, so they are packed before anyone starts.
       if (!byPanels) exports.packB(b.address, b.rowStride, b.colStride, n, k, packed, 0, panels);
-      const seq = ++this.#seq;
-      for (let part = 1; part < parts; part++) {
-        const { p0, p1, row0, row1 } = ranges[part];
-        const base = (part - 1) * BLOCK;
-        this.#control.set([
-          byPanels ? 1 : 0,
-          b.address,
-          b.rowStride,
-          b.colStride,
-          n,
-          k,
-          packed,
-          p0,
-          p1,
-          a.address,
-          a.rowStride,
-          a.colStride,
-          c,
-          row0,
-          row1,
-          this.#scratch[part],
-        ], base + ARGS);
-        Atomics.store(this.#control, base + SEQ, seq);
-        Atomics.notify(this.#control, base + SEQ);
-      }
+    } catch (error) {
+      this.#heap.free(packed);
+      throw error;
+    }
+    // 1 … 2³¹ − 2, never 0 (a worker's "nothing seen yet") nor STOP.
+    const seq = this.#seq = (this.#seq % 0x7ffffffe) + 1;
+    for (let part = 1; part < parts; part++) {
+      const { p0, p1, row0, row1 } = ranges[part];
+      const base = (part - 1) * BLOCK;
+      this.#control.set([
+        byPanels ? 1 : 0,
+        b.address,
+        b.rowStride,
+        b.colStride,
+        n,
+        k,
+        packed,
+        p0,
+        p1,
+        a.address,
+        a.rowStride,
+        a.colStride,
+        c,
+        row0,
+        row1,
+        this.#scratch[part],
+      ], base + ARGS);
+      Atomics.store(this.#control, base + SEQ, seq);
+      Atomics.notify(this.#control, base + SEQ);
+    }
+    try {
       const { p0, p1, row0, row1 } = ranges[0];
       if (byPanels) exports.packB(b.address, b.rowStride, b.colStride, n, k, packed, p0, p1);
       exports.gemm(
@@ -245,37 +260,73 @@ export class WasmMatMul {
         p1,
         this.#scratch[0],
       );
-      // A worker that has not answered long after the main thread finished its own share
-      // is treated as lost rather than waited for forever (a wedged kernel loses the
-      // user's state): the product fails, and later ones run on the main thread alone.
-      const patience = Math.max(this.#answerTimeoutMs, 100 * (performance.now() - started));
-      let failed = false;
-      for (let part = 1; part < parts; part++) {
-        const base = (part - 1) * BLOCK;
-        if (!waitForAnswer(this.#control, base + DONE, seq, patience)) {
-          this.#lost = true;
-          packed = 0; // the worker may still read it: leave it allocated
-          throw new Error(
-            `A matrix-product worker did not answer within ${Math.round(patience)} ms. ` +
-              `Later products run on one thread; restart the backend (useWasm) to get threads back.`,
-          );
-        }
-        failed ||= Atomics.load(this.#control, base + FAILED) !== 0;
-      }
-      if (failed) throw new Error("a matrix-product worker failed (see its error above)");
-    } finally {
-      if (packed) this.#heap.free(packed);
+    } catch (error) {
+      mainError = error; // the workers still read `packed`: wait for them before freeing it
     }
+    // A worker that has not answered long after the main thread finished its own share
+    // is treated as lost rather than waited for forever (a wedged kernel loses the
+    // user's state): the product fails, and later ones run on the main thread alone.
+    const patience = Math.max(
+      this.#answerTimeoutMs,
+      MIN_PATIENCE_MS,
+      100 * (performance.now() - started),
+    );
+    let failed = false;
+    for (let part = 1; part < parts; part++) {
+      const base = (part - 1) * BLOCK;
+      if (!waitForAnswer(this.#control, base + DONE, seq, patience)) {
+        this.#lost = true;
+        // `packed` stays allocated: the worker may still read it.
+        throw new WorkerLostError(
+          `A matrix-product worker did not answer within ${Math.round(patience)} ms. ` +
+            `Later products run on one thread; restart the backend (useWasm) to get threads back.`,
+        );
+      }
+      failed ||= Atomics.load(this.#control, base + FAILED) !== 0;
+    }
+    this.#heap.free(packed);
+    if (mainError !== undefined) throw mainError;
+    if (failed) throw new Error("a matrix-product worker failed (see its error above)");
   }
 
-  /** Stop the workers and free the scratch memory (idempotent). */
+  /**
+   * Stop the workers and free the scratch memory (idempotent). Each worker is told to
+   * leave its wait loop first: Deno's `terminate()` does not stop a thread blocked in
+   * `Atomics.wait`, and a worker left there would keep the whole wasm heap alive.
+   */
   terminate(): void {
+    if (this.#terminated) return;
     this.#terminated = true;
-    for (const worker of this.#workers) void worker.terminate();
+    this.#workers.forEach((worker, slot) => {
+      Atomics.store(this.#control, slot * BLOCK + SEQ, STOP);
+      Atomics.notify(this.#control, slot * BLOCK + SEQ);
+      void worker.terminate();
+    });
     this.#workers.length = 0;
-    for (const pointer of this.#scratch.splice(0)) this.#heap.free(pointer);
+    // A lost worker may still be using its scratch tile: leave those allocated.
+    const scratch = this.#scratch.splice(0);
+    for (const pointer of this.#lost ? scratch.slice(0, 1) : scratch) this.#heap.free(pointer);
   }
 }
+
+/** Thrown by {@linkcode WasmMatMul.product} when a worker stopped answering. */
+export class WorkerLostError extends Error {
+  override name = "WorkerLostError";
+}
+
+/** Bytes of the packed copy of B: panels of {@linkcode NR} columns, k rounded up to even. */
+export function packedBytes(n: number, k: number): number {
+  return Math.ceil(n / NR) * NR * (k + (k & 1)) * 4;
+}
+
+/**
+ * Largest packed B the kernel accepts (1 GiB): `_malloc` takes a 32-bit size, and a
+ * narrow B (n < 8) is padded to 8 columns. Bigger products stay on XNNPACK.
+ */
+export const MAX_PACKED_BYTES = 2 ** 30;
+
+/** The shortest a worker is waited for before it is declared lost. */
+const MIN_PATIENCE_MS = 5_000;
 
 /**
  * Wait until `control[index]` holds `seq`: poll for {@linkcode SPIN_MS} (a futex wake-up
@@ -330,4 +381,4 @@ function startWorker(
 }
 
 /** Control-block layout, shared with `_gemm_worker.ts`. */
-export const CONTROL = { SEQ, DONE, FAILED, ARGS, SPIN_MS } as const;
+export const CONTROL = { SEQ, DONE, FAILED, ARGS, SPIN_MS, STOP } as const;

@@ -32,14 +32,19 @@ parentPort!.once("message", async ({ bytes, memory, control, base }: Start) => {
   }
   parentPort!.postMessage({ ready: true });
   const block = new Int32Array(control, base * 4);
-  const { SEQ, DONE, FAILED, ARGS, SPIN_MS } = CONTROL;
+  const { SEQ, DONE, FAILED, ARGS, SPIN_MS, STOP } = CONTROL;
   let seen = 0;
   for (;;) {
     // Poll for the next product for a moment, then sleep until notified.
     const until = performance.now() + SPIN_MS;
     while (Atomics.load(block, SEQ) === seen && performance.now() < until);
-    Atomics.wait(block, SEQ, seen);
-    seen = Atomics.load(block, SEQ);
+    let next = Atomics.load(block, SEQ);
+    while (next === seen) {
+      Atomics.wait(block, SEQ, seen);
+      next = Atomics.load(block, SEQ);
+    }
+    seen = next;
+    if (seen === STOP) break;
     const [pack, b, sbk, sbj, n, k, packed, p0, p1, a, sai, sak, c, row0, row1, scratch] = block
       .slice(ARGS, ARGS + 16);
     try {
@@ -54,4 +59,5 @@ parentPort!.once("message", async ({ bytes, memory, control, base }: Start) => {
     Atomics.store(block, DONE, seen);
     Atomics.notify(block, DONE);
   }
+  // Told to stop: return to the event loop, where `terminate()` ends the worker.
 });

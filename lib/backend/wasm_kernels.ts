@@ -23,7 +23,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { PARALLEL_POLICY, type ParallelPolicy } from "./_wasm_runtime.ts";
-import type { WasmMatMul } from "./_gemm.ts";
+import { MAX_PACKED_BYTES, packedBytes, type WasmMatMul, WorkerLostError } from "./_gemm.ts";
 
 type Info = tf.TensorInfo;
 type Attrs = tf.NamedAttrMap;
@@ -453,23 +453,31 @@ function fmaProduct(
     ? [a.shape[ra - 1], a.shape[ra - 2]]
     : [a.shape[ra - 2], a.shape[ra - 1]];
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  // A packed copy of B over 1 GiB (a huge, or huge and narrow, B) stays on XNNPACK.
+  if (packedBytes(n, k) > MAX_PACKED_BYTES) return undefined;
   const batch = tf.broadcast_util.assertAndGetBroadcastShape(batchA, batchB);
   const out = backend.makeOutput([...batch, m, n], "float32");
   const address = (x: Info) => offset32(backend, x) * 4;
-  engine.product(
-    // A[i, kk]: row i, column kk of the logical (untransposed) A.
-    transposeA
-      ? { address: address(a), rowStride: 4, colStride: 4 * m }
-      : { address: address(a), rowStride: 4 * k, colStride: 4 },
-    // B[kk, j].
-    transposeB
-      ? { address: address(b), rowStride: 4, colStride: 4 * k }
-      : { address: address(b), rowStride: 4 * n, colStride: 4 },
-    address(out),
-    m,
-    n,
-    k,
-  );
+  try {
+    engine.product(
+      // A[i, kk]: row i, column kk of the logical (untransposed) A.
+      transposeA
+        ? { address: address(a), rowStride: 4, colStride: 4 * m }
+        : { address: address(a), rowStride: 4 * k, colStride: 4 },
+      // B[kk, j].
+      transposeB
+        ? { address: address(b), rowStride: 4, colStride: 4 * k }
+        : { address: address(b), rowStride: 4 * n, colStride: 4 },
+      address(out),
+      m,
+      n,
+      k,
+    );
+  } catch (error) {
+    // A lost worker may still write into `out`: then it must stay allocated.
+    if (!(error instanceof WorkerLostError)) free(backend, out);
+    throw error;
+  }
   return out;
 }
 

@@ -7,7 +7,14 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { buildGemmModule } from "../../tools/build_gemm.ts";
-import { type Operand, waitForAnswer, type WasmHeap, WasmMatMul } from "../../lib/backend/_gemm.ts";
+import {
+  MAX_PACKED_BYTES,
+  type Operand,
+  packedBytes,
+  waitForAnswer,
+  type WasmHeap,
+  WasmMatMul,
+} from "../../lib/backend/_gemm.ts";
 import { releaseWasm, selectBackend, useWasm } from "../../lib/backend/mod.ts";
 
 Deno.test("_gemm_wasm.ts is what `deno task build:gemm` builds from tools/gemm_wat.ts", async () => {
@@ -185,6 +192,38 @@ Deno.test("WasmMatMul.product() after terminate() is a clear error, not a hang",
   engine.terminate();
   const operand = { address: heap.malloc(64), rowStride: 16, colStride: 4 };
   assert.throws(() => engine.product(operand, operand, heap.malloc(64), 4, 4, 4), /terminated/);
+});
+
+Deno.test({
+  name:
+    "WasmMatMul.terminate() ends its worker threads (a worker left in Atomics.wait would keep the heap alive)",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    // Deno asks for --allow-all to read /proc/self itself; a child process may read it.
+    const threads = () => {
+      const { stdout } = new Deno.Command("cat", { args: [`/proc/${Deno.pid}/status`] })
+        .outputSync();
+      return Number(/Threads:\s+(\d+)/.exec(new TextDecoder().decode(stdout))![1]);
+    };
+    const heap = testHeap();
+    const engine = await WasmMatMul.start(heap, 3, 10_000, 0);
+    const running = threads();
+    engine.terminate();
+    let now = running;
+    for (let i = 0; i < 40 && now > running - 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      now = threads();
+    }
+    assert.ok(now <= running - 2, `threads: ${running} with 2 workers, ${now} after terminate()`);
+    assert.equal(heap.live.size, 0);
+  },
+});
+
+Deno.test("packedBytes() pads B to 8 columns and even k; beyond MAX_PACKED_BYTES products stay on XNNPACK", () => {
+  assert.equal(packedBytes(8, 4), 8 * 4 * 4);
+  assert.equal(packedBytes(9, 5), 16 * 6 * 4);
+  // A 2²⁷ × 1 B (512 MiB) needs 4 GiB packed: more than a 32-bit malloc can give.
+  assert.ok(packedBytes(1, 2 ** 27) > MAX_PACKED_BYTES);
 });
 
 Deno.test("WasmMatMul.start() rejects a worker that does not boot in time, freeing what it took", async () => {
