@@ -20,6 +20,7 @@
  */
 import { Worker as NodeWorker } from "node:worker_threads";
 import { GEMM_LAYOUT, GEMM_PLAIN_WASM, GEMM_SHARED_WASM } from "./_gemm_wasm.ts";
+import { ARGS, BLOCK, DONE, FAILED, SEQ, SPIN_MS, STOP } from "./_gemm_protocol.ts";
 
 const { MR, NR, SCRATCH_BYTES } = GEMM_LAYOUT;
 
@@ -64,19 +65,6 @@ export interface Operand {
   rowStride: number;
   colStride: number;
 }
-
-/** Slots of one worker's control block (Int32 indices from the block's start). */
-const SEQ = 0, DONE = 1, FAILED = 2, ARGS = 3;
-/** Written into a worker's SEQ slot to make it leave its loop. */
-const STOP = -1;
-/** Int32s per control block: 128 bytes, so two workers never share a cache line. */
-const BLOCK = 32;
-/**
- * How long a thread polls before it sleeps: the main thread waiting for a worker, and a
- * worker waiting for the next product (a training step issues its products within a
- * fraction of a millisecond). Short enough not to steal a busy machine's cores for long.
- */
-export const SPIN_MS = 0.2;
 
 /** Whether this runtime validates the module (relaxed SIMD + the memory flavour). */
 export function gemmSupported(shared: boolean): boolean {
@@ -379,6 +367,3 @@ function startWorker(
     worker.postMessage({ bytes, memory, control: control.buffer, base: slot * BLOCK });
   });
 }
-
-/** Control-block layout, shared with `_gemm_worker.ts`. */
-export const CONTROL = { SEQ, DONE, FAILED, ARGS, SPIN_MS, STOP } as const;

@@ -7,7 +7,7 @@
  * @module
  */
 import { parentPort } from "node:worker_threads";
-import { CONTROL } from "./_gemm.ts";
+import { ARGS, DONE, FAILED, SEQ, SPIN_MS, STOP } from "./_gemm_protocol.ts";
 
 interface Start {
   bytes: Uint8Array<ArrayBuffer>;
@@ -32,7 +32,6 @@ parentPort!.once("message", async ({ bytes, memory, control, base }: Start) => {
   }
   parentPort!.postMessage({ ready: true });
   const block = new Int32Array(control, base * 4);
-  const { SEQ, DONE, FAILED, ARGS, SPIN_MS, STOP } = CONTROL;
   let seen = 0;
   for (;;) {
     // Poll for the next product for a moment, then sleep until notified.

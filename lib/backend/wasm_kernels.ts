@@ -517,11 +517,22 @@ const ACTIVATIONS: Record<string, (backend: BackendWasm, x: Info, args: KernelAr
     run(backend, "LeakyRelu", { x }, {
       alpha: (args.attrs as { leakyreluAlpha?: number }).leakyreluAlpha ?? 0.2,
     }),
-  prelu: (backend, x, args) =>
-    run(backend, "Prelu", {
-      x,
-      alpha: (args.inputs as { preluActivationWeights: Info }).preluActivationWeights,
-    }),
+  prelu: (backend, x, args) => {
+    const alpha = (args.inputs as { preluActivationWeights: Info }).preluActivationWeights;
+    const n = x.shape[x.shape.length - 1];
+    // tfjs-wasm's Prelu handles one weight per column (or one for all) only.
+    if (size(alpha) === 1 || (size(alpha) === n && alpha.shape[alpha.shape.length - 1] === n)) {
+      return run(backend, "Prelu", { x, alpha });
+    }
+    // Any other broadcast: prelu(x) = relu(x) − alpha · relu(−x).
+    const negated = run(backend, "Neg", { x });
+    const negativePart = run(backend, "Relu", { x: negated });
+    const scaled = run(backend, "Multiply", { a: alpha, b: negativePart });
+    const positivePart = run(backend, "Relu", { x });
+    const out = run(backend, "Sub", { a: positivePart, b: scaled });
+    free(backend, negated, negativePart, scaled, positivePart);
+    return out;
+  },
 };
 
 /**

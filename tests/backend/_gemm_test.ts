@@ -255,6 +255,16 @@ Deno.test("useWasm() runs matMul and Dense layers (bias + activation) on the FMA
           activation: "prelu",
           preluActivationWeights: tf.fill([30], 0.3),
         }),
+        // One PReLU weight per row: tfjs-wasm's own Prelu kernel broadcasts per column only.
+        tf.fused.matMul({
+          a: x,
+          b: w,
+          activation: "prelu",
+          preluActivationWeights: tf.linspace(0, 1, 50).reshape([50, 1]),
+        }),
+        // Several k blocks of 256, odd k, and a single output column.
+        tf.matMul(tf.tile(x, [1, 8]).slice([0, 0], [50, 513]), tf.ones([513, 1])),
+        tf.matMul(tf.tile(x, [1, 8]).slice([0, 0], [50, 512]), tf.tile(w, [8, 1]).slice(0, 512)),
       ];
     });
   const read = (ts: tf.Tensor[]) =>
