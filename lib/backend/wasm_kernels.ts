@@ -3,20 +3,24 @@
  *
  * - `Conv2DBackpropFilter` (missing: every Conv1D/Conv2D `fit` fails on `wasm`):
  *   the filter gradient as one matrix product, dW = im2colᵀ · dY, where im2colᵀ is
- *   built from strided slices of the padded input, so the work runs in XNNPACK.
+ *   built from strided slices of the padded input, so the work is one matrix product.
  * - `UnsortedSegmentSum` (missing: the gradient of `gather`, hence of `Embedding`):
  *   a scatter-add that touches each input row once, O(rows × width) — the `cpu`
  *   kernel loops over every segment for every row, O(vocabulary × rows × width).
  * - `MaxPoolGrad` (wrong in tfjs-wasm 4.22: windows whose maximum is negative get no
  *   gradient): the `cpu` kernel's search, as a loop over the wasm heap.
- * - `BatchMatMul` with `transposeA` / `transposeB` (what backprop of every Dense layer
- *   calls): tfjs-wasm 4.22 runs those through a slow path that ignores the thread
- *   pool; here the transposed operand is transposed explicitly and the product runs
- *   on the fast, threaded plain path.
+ * - `BatchMatMul` and `_FusedMatMul` (every Dense layer, forward and backward): float32
+ *   products of one matrix pair run on the library's fused multiply-add kernel
+ *   (`_gemm.ts`), which reads transposed operands in place; `_FusedMatMul` then adds
+ *   the bias and applies the activation with tfjs's own kernels. Without that kernel
+ *   (`useWasm({ matmul: "xnnpack" })`, or a runtime without relaxed SIMD), transposed
+ *   products — which tfjs-wasm 4.22 runs through a slow path that ignores the thread
+ *   pool — are transposed explicitly and run on XNNPACK's fast, threaded plain path.
  *
- * Every kernel here is a composition of tfjs's own wasm kernels (or a plain loop over
- * the wasm heap), so results match the `cpu` backend up to float rounding; the tests in
- * `tests/backend/wasm_kernels_test.ts` check the gradients op by op.
+ * Every kernel here is a composition of tfjs's own wasm kernels, a plain loop over the
+ * wasm heap, or the FMA product, so results match the `cpu` backend up to float
+ * rounding; `tests/backend/wasm_kernels_test.ts` and `tests/backend/_gemm_test.ts`
+ * check them op by op.
  *
  * @module
  */
