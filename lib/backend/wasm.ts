@@ -56,7 +56,7 @@ export interface UseWasmOptions {
   minParallelFlops?: number;
   /**
    * What runs float32 matrix products: `"fma"`, the library's kernel with fused
-   * multiply-adds (WebAssembly relaxed SIMD; about 1.2× XNNPACK on one thread here, and
+   * multiply-adds (WebAssembly relaxed SIMD; about 1.3× XNNPACK on one thread here, and
    * its own threads), or `"xnnpack"`, tfjs's own. `"fma"` falls back to `"xnnpack"`, with
    * a note, where the runtime lacks relaxed SIMD.
    * @default {"fma"}
