@@ -31,6 +31,7 @@ export { DEFAULT_ORDER, selectBackend, type SelectBackendOptions } from "./selec
 export {
   availableCores,
   MAX_WASM_THREADS,
+  MIN_PARALLEL_PRODUCT_FLOPS,
   releaseWasm,
   useWasm,
   type UseWasmOptions,

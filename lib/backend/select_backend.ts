@@ -13,7 +13,7 @@ import {
 } from "./backend_report.ts";
 import { registerCpuTrainingKernels } from "./cpu_kernels.ts";
 import { silenceNodeBanner } from "./quiet.ts";
-import { availableCores, useWasm, validateThreads } from "./wasm.ts";
+import { availableCores, MIN_PARALLEL_PRODUCT_FLOPS, useWasm, validateThreads } from "./wasm.ts";
 import { probeWebGpu, useWebGpu } from "./webgpu.ts";
 
 /** The backends, fastest first — the default `order`. */
@@ -184,10 +184,15 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
             : "matrix products: tfjs's XNNPACK",
         );
         if (wasm.adaptiveThreads) {
+          const mflop = (flops: number) => (flops / 1e6).toLocaleString("en-US");
+          const kernelFlops = minParallelFlops ?? 4_000_000;
           data.notes.push(
-            `kernels under ${
-              ((minParallelFlops ?? 4_000_000) / 1e6).toLocaleString("en-US")
-            } MFLOP run on one thread (minParallelFlops)`,
+            `kernels under ${mflop(kernelFlops)} MFLOP run on one thread (minParallelFlops)` +
+              (wasm.matmul === "fma"
+                ? `, matrix products under ${
+                  mflop(Math.max(kernelFlops, MIN_PARALLEL_PRODUCT_FLOPS))
+                } MFLOP`
+                : ""),
           );
         }
         attempts.push({

@@ -25,6 +25,15 @@ import { registerWasmTrainingKernels, WASM_MATMUL } from "./wasm_kernels.ts";
 import { gemmSupported, WasmMatMul } from "./_gemm.ts";
 import { silenceNodeBanner } from "./quiet.ts";
 
+/**
+ * Matrix products on the FMA kernel stay on one thread below this many flops (unless
+ * `minParallelFlops` is 0). Measured on 2 cores: inside a training step the second
+ * thread computes its share about 2× slower (the operands sit in the first core's
+ * caches) and starts late, so products of a few tens of MFLOP gained nothing; the lesson
+ * MLP trained 15–20 % faster with them on one thread, and 1024² products still split.
+ */
+export const MIN_PARALLEL_PRODUCT_FLOPS = 64_000_000;
+
 /** tfjs's C++ never uses more threads than this (`max_num_threads` in its backend.cc). */
 export const MAX_WASM_THREADS = 8;
 
@@ -49,8 +58,9 @@ export interface UseWasmOptions {
   /**
    * With threads: kernels estimated below this many floating-point operations run on
    * the main thread alone — waking the pool costs more than they do (tens of µs on an
-   * idle machine, milliseconds on a busy one). `0` puts every kernel on the pool, as
-   * tfjs does.
+   * idle machine, milliseconds on a busy one). Matrix products on the FMA kernel use at
+   * least {@linkcode MIN_PARALLEL_PRODUCT_FLOPS}. `0` puts every kernel and product on
+   * all threads, as tfjs does.
    * @default {4_000_000}
    */
   minParallelFlops?: number;
@@ -246,7 +256,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
         },
         poolThreads,
         bootTimeoutMs,
-        minParallelFlops,
+        minParallelFlops === 0 ? 0 : Math.max(minParallelFlops, MIN_PARALLEL_PRODUCT_FLOPS),
       );
       Object.assign(runtime.module, { [WASM_MATMUL]: matmul });
       const terminate = runtime.terminate;

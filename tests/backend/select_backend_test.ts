@@ -32,6 +32,10 @@ Deno.test("selectBackend() auto without webgpu in order picks wasm with SIMD and
   assert.equal(report.attempts[0].outcome, "chosen");
   assert.match(report.toString(), /^Backend: wasm \(SIMD on, 2 threads\)/);
   assert.match(report.toString(), /matrix products: the library's fused multiply-add kernel/);
+  assert.match(
+    report.toString(),
+    /kernels under 4 MFLOP run on one thread \(minParallelFlops\), matrix products under 64 MFLOP/,
+  );
   await assertUsable("wasm");
   await releaseWasm();
 });
