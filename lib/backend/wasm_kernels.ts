@@ -295,7 +295,7 @@ function fastConv2DBackpropInput(original: tf.KernelFunc): tf.KernelFunc {
     free(backend, reversed, flipped);
     return dx;
   };
-  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+  return mark(kernel);
 }
 
 /**
@@ -350,7 +350,7 @@ function broadcastEqual(original: tf.KernelFunc): tf.KernelFunc {
     }
     return out;
   };
-  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+  return mark(kernel);
 }
 
 /**
@@ -382,7 +382,7 @@ function fastGather(original: tf.KernelFunc): tf.KernelFunc {
     }
     return out;
   };
-  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+  return mark(kernel);
 }
 
 const PARALLEL = Symbol.for("tfjs-deno.parallelWhenLarge");
@@ -508,7 +508,7 @@ function fastBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
     if (b2 !== b) free(backend, b2);
     return out;
   };
-  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+  return mark(kernel);
 }
 
 /** The activations of `_FusedMatMul`, as the wasm kernels that apply them. */
@@ -568,10 +568,11 @@ function fastFusedMatMul(original: tf.KernelFunc): tf.KernelFunc {
     }
     return out;
   };
-  return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
+  return mark(kernel);
 }
 
-function mark(kernel: (args: never) => Info): tf.KernelFunc {
+/** Tag a kernel function as this module's (see {@linkcode isOurs}). */
+function mark(kernel: (args: never) => Info | Info[]): tf.KernelFunc {
   return Object.assign(kernel, { [OURS]: true }) as unknown as tf.KernelFunc;
 }
 
