@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { evaluateWithoutNode } from "./_without_node.ts";
 
 /** The `load` message Emscripten sends, plus the two sources the shim adds. */
 interface LoadMessage {
@@ -43,33 +44,12 @@ function boot(message: LoadMessage): void {
   scope.location ??= { href: import.meta.url };
   // The glue, as a factory function, with Node.js globals hidden: Emscripten then takes
   // its web-worker path (ENVIRONMENT_IS_WORKER because `importScripts` is a function).
-  const makeFactory = new Function(
-    "process",
-    "require",
-    "__filename",
-    "__dirname",
-    "global",
-    "window",
-    "importScripts",
-    "_scriptDir",
+  scope.WasmBackendModuleThreadedSimd = evaluateWithoutNode(
     `return (${message.factorySource});`,
-  );
-  scope.WasmBackendModuleThreadedSimd = makeFactory(
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    noop,
-    undefined,
+    { importScripts: noop },
   );
   // tfjs's pthread script: installs `self.onmessage` and `self.startWorker`.
-  new Function("process", "require", "importScripts", message.workerSource)(
-    undefined,
-    undefined,
-    noop,
-  );
+  evaluateWithoutNode(message.workerSource, { importScripts: noop });
   const handler = scope.onmessage as Handler;
   booted = true;
   scope.onmessage = (event: MessageEvent) => handler({ data: event.data });

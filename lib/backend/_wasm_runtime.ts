@@ -20,6 +20,7 @@ import threadedGlue from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wa
 import plainGlue, {
   type BackendWasmModule,
 } from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js";
+import { evaluateWithoutNode } from "./_without_node.ts";
 import { wasmWorkerContents } from "@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js";
 
 /** Which of the package's three binaries. */
@@ -347,31 +348,11 @@ function evaluateFactory(
   worker: unknown,
   hardwareConcurrency: number,
 ): Factory {
-  const make = new Function(
-    "process",
-    "require",
-    "__filename",
-    "__dirname",
-    "global",
-    "window",
-    "importScripts",
-    "_scriptDir",
-    "Worker",
-    "navigator",
-    `return (${source});`,
-  );
-  return make(
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    worker,
-    { hardwareConcurrency },
-  ) as Factory;
+  return evaluateWithoutNode(`return (${source});`, {
+    importScripts: undefined,
+    Worker: worker,
+    navigator: { hardwareConcurrency },
+  }) as Factory;
 }
 
 /** Bookkeeping shared by the worker shims of one runtime. */
