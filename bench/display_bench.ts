@@ -26,12 +26,12 @@ import {
   layerWeights,
   liveCurves,
   lossContourFigure,
-  type MimeBundle,
   plotlyJsSource,
   plotlyScriptTag,
   scatterFigure,
   weightHistogramFigure,
 } from "../lib/display/mod.ts";
+import type { MimeBundle } from "../lib/core/mod.ts";
 import { executeNotebook, joinText, type Notebook, ROOT } from "../tools/notebooks.ts";
 import { findJupyterPython } from "../tools/jupyter.ts";
 

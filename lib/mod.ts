@@ -1,6 +1,7 @@
 /**
  * The one entry the notebooks import (`import { … } from "@lib"`).
  *
+ * - `core/`     the floor: output channel, History model, formatting, CSV.
  * - `backend/`  choose and report the tfjs backend (WebGPU, WASM, CPU).
  * - `callbacks/` Keras-parity training callbacks.
  * - `data/`     seeded loaders for the data sets the lessons use.
@@ -9,6 +10,7 @@
  *
  * @module
  */
+export * from "./core/mod.ts";
 export * from "./backend/mod.ts";
 export * from "./callbacks/mod.ts";
 export * from "./data/mod.ts";

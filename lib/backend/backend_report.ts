@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { JUPYTER_DISPLAY, type MimeBundle } from "../display/output.ts";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../core/output.ts";
+import { escapeHtml } from "../core/html.ts";
 
 /** A backend {@linkcode selectBackend} can choose. */
 export type BackendName = "webgpu" | "wasm" | "cpu";
@@ -35,11 +36,6 @@ export interface BackendReportData {
   notes: string[];
   /** Milliseconds selection took. */
   elapsedMs: number;
-}
-
-function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
 }
 
 /**

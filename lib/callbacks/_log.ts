@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { display } from "../display/output.ts";
+import { display } from "../core/output.ts";
 
 /** Print a status line: a notebook output in a kernel, stdout otherwise. */
 export async function say(message: string): Promise<void> {

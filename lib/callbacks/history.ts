@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { JUPYTER_DISPLAY, type MimeBundle } from "../display/output.ts";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../core/output.ts";
 import { monitorDirection, type MonitorMode } from "./monitor.ts";
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { display, inKernel } from "../display/output.ts";
+import { display, inKernel } from "../core/output.ts";
 import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
 
 /** Where the progress goes. */

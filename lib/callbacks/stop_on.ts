@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { inKernel } from "../display/output.ts";
+import { inKernel } from "../core/output.ts";
 import { say, warn } from "./_log.ts";
 import { TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
 

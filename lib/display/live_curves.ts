@@ -16,7 +16,7 @@ import { decimate, DEFAULT_MAX_POINTS } from "./figure.ts";
 import { historyFigure, type HistoryFigureOptions } from "./history_figure.ts";
 import { figureBundle, figureSummary } from "./plot.ts";
 import { markPlotlySent, plotlySent } from "./plotly_js.ts";
-import { display, type DisplayOptions, inKernel, type MimeBundle } from "./output.ts";
+import { display, type DisplayOptions, inKernel, type MimeBundle } from "../core/output.ts";
 
 /** Logs tfjs passes to callbacks: metric name → value. */
 export type TrainingLogs = Record<string, number | tf.Scalar>;
@@ -52,7 +52,7 @@ export interface LiveCurvesOptions extends
   finalMarkers?: FinalMarkers | (() => FinalMarkers);
   /** Id of the output that is updated. @default {a fresh id per training run} */
   displayId?: string;
-  /** Where outputs go. @default {display from lib/display/output.ts} */
+  /** Where outputs go. @default {display from lib/core/output.ts} */
   sink?: OutputSink;
   /** Clock in ms, for deterministic tests. @default {performance.now} */
   now?: () => number;

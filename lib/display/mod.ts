@@ -12,7 +12,7 @@
  *
  * @module
  */
-export * from "./output.ts";
+
 export * from "./figure.ts";
 export * from "./png.ts";
 export * from "./svg.ts";

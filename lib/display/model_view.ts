@@ -6,7 +6,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { display, type DisplayOptions, type MimeBundle } from "./output.ts";
+import { display, type DisplayOptions, type MimeBundle } from "../core/output.ts";
+import { escapeHtml } from "../core/html.ts";
 
 /** One row of {@linkcode modelSummary}. */
 export interface LayerRow {
@@ -96,13 +97,6 @@ export interface ModelViewOptions extends DisplayOptions {
   maxRows?: number;
 }
 
-function esc(text: string): string {
-  return text.replace(
-    /[&<>"]/g,
-    (c) => c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;",
-  );
-}
-
 const count = (n: number | null) => (n === null ? "?" : n.toLocaleString("en-US"));
 
 /**
@@ -154,18 +148,18 @@ export function modelBundle(model: tf.LayersModel, options: ModelViewOptions = {
   ].join("\n");
   const td = 'style="padding:2px 10px;text-align:left"';
   const tdr = 'style="padding:2px 10px;text-align:right"';
-  const html = `<div class="tfjs-model-summary"><b>Model "${esc(s.name)}"</b>` +
+  const html = `<div class="tfjs-model-summary"><b>Model "${escapeHtml(s.name)}"</b>` +
     `<table style="border-collapse:collapse;font-family:monospace;font-size:12px">` +
     `<thead><tr style="border-bottom:1px solid #888"><th ${td}>Layer</th><th ${td}>Type</th>` +
     `<th ${td}>Output shape</th><th ${tdr}>Params</th><th ${td}>Trains</th></tr></thead><tbody>` +
     shown.map((l) =>
-      `<tr><td ${td}>${esc(l.name)}</td><td ${td}>${esc(l.type)}</td><td ${td}>${
-        esc(l.outputShape)
+      `<tr><td ${td}>${escapeHtml(l.name)}</td><td ${td}>${escapeHtml(l.type)}</td><td ${td}>${
+        escapeHtml(l.outputShape)
       }</td><td ${tdr}>${count(l.params)}</td><td ${td}>${l.trainable ? "yes" : "no"}</td></tr>`
     ).join("") +
     (hidden > 0 ? `<tr><td ${td} colspan="5">… ${hidden} more layers</td></tr>` : "") +
     `</tbody></table><div style="font-family:monospace;font-size:12px;margin-top:4px">` +
-    totals.map(esc).join("<br>") + `</div></div>`;
+    totals.map(escapeHtml).join("<br>") + `</div></div>`;
   return { "text/html": html, "text/plain": text };
 }
 

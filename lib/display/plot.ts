@@ -18,7 +18,7 @@
 import type { Figure } from "./figure.ts";
 import { figureToSvg } from "./svg.ts";
 import { markPlotlySent, PLOTLY_READY_EVENT, plotlyScriptTag, plotlySent } from "./plotly_js.ts";
-import { display, type DisplayOptions, inKernel, type MimeBundle } from "./output.ts";
+import { display, type DisplayOptions, inKernel, type MimeBundle } from "../core/output.ts";
 
 /** MIME type of a Plotly figure (JupyterLab's Plotly extension, VS Code). */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";

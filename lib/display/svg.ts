@@ -15,6 +15,7 @@ import type { Annotation, Axis, Datum, Figure, Layout, Shape, Trace } from "./fi
 import { COLORWAY } from "./figure.ts";
 import { colorAt, scaleStops, textColorOn } from "./_color.ts";
 import { pngDataUri, pngSize } from "./png.ts";
+import { escapeHtml } from "../core/html.ts";
 
 /** Options of {@linkcode figureToSvg}. */
 export interface SvgOptions {
@@ -40,23 +41,6 @@ interface AxisState {
 }
 
 const FONT = 'font-family="Helvetica,Arial,sans-serif"';
-
-/** Escape text for XML content and attributes. */
-function esc(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) =>
-      c === "&"
-        ? "&amp;"
-        : c === "<"
-        ? "&lt;"
-        : c === ">"
-        ? "&gt;"
-        : c === '"'
-        ? "&quot;"
-        : "&#39;",
-  );
-}
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
 
@@ -339,7 +323,7 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
   if (title) {
     out.push(
       `<text x="${r1(width / 2)}" y="26" font-size="16" text-anchor="middle" fill="#222">` +
-        `${esc(title)}</text>`,
+        `${escapeHtml(title)}</text>`,
     );
   }
 
@@ -394,7 +378,7 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
           if (axis.spec.showticklabels !== false) {
             out.push(
               `<text x="${p}" y="${r1(yBottom + 15)}" font-size="11" text-anchor="middle" ` +
-                `fill="#444">${esc(label)}</text>`,
+                `fill="#444">${escapeHtml(label)}</text>`,
             );
           }
         } else {
@@ -404,7 +388,7 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
           if (axis.spec.showticklabels !== false) {
             out.push(
               `<text x="${r1(x0 - 5)}" y="${r1(p + 4)}" font-size="11" text-anchor="end" ` +
-                `fill="#444">${esc(label)}</text>`,
+                `fill="#444">${escapeHtml(label)}</text>`,
             );
           }
         }
@@ -414,14 +398,14 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
         if (axis.letter === "x") {
           out.push(
             `<text x="${r1((x0 + x1) / 2)}" y="${r1(yBottom + 34)}" font-size="12" ` +
-              `text-anchor="middle" fill="#222">${esc(text)}</text>`,
+              `text-anchor="middle" fill="#222">${escapeHtml(text)}</text>`,
           );
         } else {
           const cy = r1((yTop + yBottom) / 2);
           const cx = r1(x0 - 46);
           out.push(
             `<text x="${cx}" y="${cy}" font-size="12" text-anchor="middle" fill="#222" ` +
-              `transform="rotate(-90 ${cx} ${cy})">${esc(text)}</text>`,
+              `transform="rotate(-90 ${cx} ${cy})">${escapeHtml(text)}</text>`,
           );
         }
       }
@@ -474,7 +458,7 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
         }
         if (d) {
           out.push(
-            `<path d="${d}" fill="none" stroke="${esc(color)}" stroke-width="${
+            `<path d="${d}" fill="none" stroke="${escapeHtml(color)}" stroke-width="${
               t.line?.width ?? 2
             }"${dash ? ` stroke-dasharray="${dash}"` : ""} stroke-linejoin="round"/>`,
           );
@@ -495,7 +479,7 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
           if (!p || label === undefined) return;
           out.push(
             `<text x="${r1(p[0])}" y="${r1(p[1] - 8)}" font-size="11" text-anchor="middle" ` +
-              `fill="#222">${esc(String(label))}</text>`,
+              `fill="#222">${escapeHtml(String(label))}</text>`,
           );
         });
       }
@@ -528,7 +512,7 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
         out.push(
           `<rect x="${r1(Math.min(left, right))}" y="${r1(Math.min(top, bottom))}" width="${
             r1(Math.abs(right - left))
-          }" height="${r1(Math.abs(bottom - top))}" fill="${esc(color)}"/>`,
+          }" height="${r1(Math.abs(bottom - top))}" fill="${escapeHtml(color)}"/>`,
         );
       });
       if (t.name && t.showlegend !== false) {
@@ -598,7 +582,7 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
                 r1(firstRowPx + (r + 0.5) * ch + fontSize / 3)
               }" ` +
                 `font-size="${r1(fontSize)}" text-anchor="middle" fill="${textColorOn(rgb)}">${
-                  esc(String(label))
+                  escapeHtml(String(label))
                 }</text>`,
             );
           }
@@ -617,7 +601,7 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
         `<image x="${r1(Math.min(xa, xb))}" y="${r1(Math.min(ya, yb))}" width="${
           r1(Math.abs(xb - xa))
         }" height="${r1(Math.abs(yb - ya))}" preserveAspectRatio="none" ` +
-          `style="image-rendering:pixelated" xlink:href="${esc(t.source)}"/>`,
+          `style="image-rendering:pixelated" xlink:href="${escapeHtml(t.source)}"/>`,
       );
     }
     out.push("</g>");
@@ -643,11 +627,13 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
             e.marker.line,
           )
           : e.box
-          ? `<rect x="${sideX}" y="${y - 5}" width="18" height="10" fill="${esc(e.color)}"/>`
+          ? `<rect x="${sideX}" y="${y - 5}" width="18" height="10" fill="${escapeHtml(e.color)}"/>`
           : `<line x1="${sideX}" y1="${y}" x2="${sideX + 22}" y2="${y}" stroke="${
-            esc(e.color)
+            escapeHtml(e.color)
           }" stroke-width="2"${e.dash ? ` stroke-dasharray="${e.dash}"` : ""}/>`,
-        `<text x="${sideX + 28}" y="${y + 4}" font-size="11" fill="#222">${esc(e.name)}</text>`,
+        `<text x="${sideX + 28}" y="${y + 4}" font-size="11" fill="#222">${
+          escapeHtml(e.name)
+        }</text>`,
       );
     });
   } else if (colorbar) {
@@ -660,10 +646,10 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
       }</linearGradient>`,
       `<rect x="${sideX}" y="${top}" width="14" height="${barH}" fill="url(#cb)" stroke="#bbb"/>`,
       `<text x="${sideX + 18}" y="${top + 9}" font-size="11" fill="#444">${
-        esc(formatCell(colorbar.hi))
+        escapeHtml(formatCell(colorbar.hi))
       }</text>`,
       `<text x="${sideX + 18}" y="${top + barH}" font-size="11" fill="#444">${
-        esc(formatCell(colorbar.lo))
+        escapeHtml(formatCell(colorbar.lo))
       }</text>`,
     );
   }
@@ -688,12 +674,12 @@ function markerSvg(
 ): string {
   const r = size / 2;
   const outline = line?.color
-    ? ` stroke="${esc(line.color)}" stroke-width="${line.width ?? 1}"`
+    ? ` stroke="${escapeHtml(line.color)}" stroke-width="${line.width ?? 1}"`
     : "";
-  const fill = `fill="${esc(color)}"${outline}`;
+  const fill = `fill="${escapeHtml(color)}"${outline}`;
   const base = symbol.replace(/-open$/, "");
   const open = symbol.endsWith("-open");
-  const paint = open ? `fill="none" stroke="${esc(color)}" stroke-width="2"` : fill;
+  const paint = open ? `fill="none" stroke="${escapeHtml(color)}" stroke-width="2"` : fill;
   if (base === "star") {
     const pts: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -716,7 +702,7 @@ function markerSvg(
   if (base === "x") {
     return `<path d="M${r1(x - r)} ${r1(y - r)}L${r1(x + r)} ${r1(y + r)}M${r1(x - r)} ${
       r1(y + r)
-    }L${r1(x + r)} ${r1(y - r)}" stroke="${esc(color)}" stroke-width="2"/>`;
+    }L${r1(x + r)} ${r1(y - r)}" stroke="${escapeHtml(color)}" stroke-width="2"/>`;
   }
   if (base === "triangle-up") {
     return `<polygon points="${r1(x)},${r1(y - r * 1.2)} ${r1(x + r)},${r1(y + r * 0.8)} ${
@@ -737,13 +723,15 @@ function shapeSvg(
   const y1 = refPx(s.yref, "y", s.y1);
   if (![x0, x1, y0, y1].every(Number.isFinite)) return "";
   const dash = stroke[s.line?.dash ?? "solid"];
-  const line = `stroke="${esc(s.line?.color ?? "#444")}" stroke-width="${s.line?.width ?? 1.5}"${
-    dash ? ` stroke-dasharray="${dash}"` : ""
-  }${s.opacity !== undefined ? ` opacity="${s.opacity}"` : ""}`;
+  const line = `stroke="${escapeHtml(s.line?.color ?? "#444")}" stroke-width="${
+    s.line?.width ?? 1.5
+  }"${dash ? ` stroke-dasharray="${dash}"` : ""}${
+    s.opacity !== undefined ? ` opacity="${s.opacity}"` : ""
+  }`;
   if (s.type === "rect") {
     return `<rect x="${r1(Math.min(x0, x1))}" y="${r1(Math.min(y0, y1))}" width="${
       r1(Math.abs(x1 - x0))
-    }" height="${r1(Math.abs(y1 - y0))}" fill="${esc(s.fillcolor ?? "none")}" ${line}/>`;
+    }" height="${r1(Math.abs(y1 - y0))}" fill="${escapeHtml(s.fillcolor ?? "none")}" ${line}/>`;
   }
   return `<line x1="${r1(x0)}" y1="${r1(y0)}" x2="${r1(x1)}" y2="${r1(y1)}" ${line}/>`;
 }
@@ -769,6 +757,6 @@ function annotationSvg(
     ? `<line x1="${r1(x)}" y1="${r1(y - 4)}" x2="${r1(x)}" y2="${r1(y - 18)}" stroke="#444"/>`
     : "") +
     `<text x="${r1(x)}" y="${r1(ty)}" font-size="${size}" text-anchor="${anchor}" fill="${
-      esc(a.font?.color ?? "#222")
-    }">${esc(a.text)}</text>`;
+      escapeHtml(a.font?.color ?? "#222")
+    }">${escapeHtml(a.text)}</text>`;
 }

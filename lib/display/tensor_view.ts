@@ -11,7 +11,8 @@ import type * as tf from "@tensorflow/tfjs";
 import { heatmapFigure } from "./heatmap_figure.ts";
 import { histogramFigure } from "./histogram_figure.ts";
 import { figureToSvg } from "./svg.ts";
-import { display, type DisplayOptions, type MimeBundle } from "./output.ts";
+import { display, type DisplayOptions, type MimeBundle } from "../core/output.ts";
+import { escapeHtml } from "../core/html.ts";
 
 /** Options of {@linkcode tensorBundle} and {@linkcode showTensor}. */
 export interface TensorViewOptions extends DisplayOptions {
@@ -95,13 +96,6 @@ export function tensorStats(
 const fmt = (v: number | null) =>
   v === null ? "–" : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 
-function esc(text: string): string {
-  return text.replace(
-    /[&<>"]/g,
-    (c) => c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;",
-  );
-}
-
 function header(s: TensorStats, name?: string): string {
   const stats = s.size === 0
     ? "empty"
@@ -157,7 +151,7 @@ export async function tensorBundle(
   if (tensor.dtype === "string" || tensor.dtype === "complex64") {
     const text = `${name ? `${name}: ` : ""}Tensor ${tensor.dtype} [${shape.join(", ")}]\n` +
       tensor.toString();
-    return { "text/plain": text, "text/html": `<pre>${esc(text)}</pre>` };
+    return { "text/plain": text, "text/html": `<pre>${escapeHtml(text)}</pre>` };
   }
   const values = (await tensor.data()) as Float32Array | Int32Array | Uint8Array;
   const s = tensorStats(values, shape, tensor.dtype, maxSampled);
@@ -165,14 +159,14 @@ export async function tensorBundle(
   const printed = tensor.toString().replace(/^Tensor\n?/, "").trimEnd();
   const text = `${head}\n${printed}`;
   const headHtml = `<div style="font-family:monospace;font-size:12px;margin-bottom:4px">${
-    esc(head)
+    escapeHtml(head)
   }</div>`;
   const squeezed = shape.filter((d) => d !== 1);
   if (s.size <= maxTableValues && shape.length <= 2) {
     const rows = rowsOf(values, shape);
     const td = 'style="padding:1px 8px;text-align:right;border:1px solid #ddd"';
     const table = `<table style="border-collapse:collapse;font-family:monospace;font-size:12px">${
-      rows.map((r) => `<tr>${r.map((v) => `<td ${td}>${esc(fmt(v))}</td>`).join("")}</tr>`)
+      rows.map((r) => `<tr>${r.map((v) => `<td ${td}>${escapeHtml(fmt(v))}</td>`).join("")}</tr>`)
         .join("")
     }</table>`;
     return { "text/html": headHtml + table, "text/plain": text };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { releaseWasm, selectBackend } from "../../lib/backend/mod.ts";
-import { bundleOf } from "../../lib/display/output.ts";
+import { bundleOf } from "../../lib/core/output.ts";
 
 /** The active backend still computes: 1 + 2 = 3, read asynchronously. */
 async function assertUsable(expected: string): Promise<void> {

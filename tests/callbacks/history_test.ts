@@ -8,7 +8,7 @@ import {
   historyToJson,
   saveHistory,
 } from "../../lib/callbacks/history.ts";
-import { JUPYTER_DISPLAY } from "../../lib/display/output.ts";
+import { JUPYTER_DISPLAY } from "../../lib/core/output.ts";
 import { fixture, linearModel } from "./_fit_fixture.ts";
 
 await tf.setBackend("cpu");

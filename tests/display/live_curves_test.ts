@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { liveCurves, type OutputSink } from "@lib/display/live_curves.ts";
 import { markPlotlySent } from "@lib/display/plotly_js.ts";
 import { PLOTLY_MIME } from "@lib/display/plot.ts";
-import type { DisplayOptions, MimeBundle } from "@lib/display/output.ts";
+import type { DisplayOptions, MimeBundle } from "@lib/core/output.ts";
 
 function recorder() {
   const sent: Array<{ bundle: MimeBundle; options: DisplayOptions }> = [];

@@ -9,7 +9,7 @@
  * Every output must be kept, with its final content. Outputs must also arrive before
  * their cell's `idle`, with one measured exception: under load Deno's kernel now and
  * then says `idle` while a cell is still running (outputs are then *created* after the
- * `idle`; see lib/display/output.ts). It needs synchronous work between awaits, so in
+ * `idle`; see lib/core/output.ts). It needs synchronous work between awaits, so in
  * this notebook it shows in the cells that train with `liveCurves` (0.25–2% of them
  * across runs); this test allows it there, in at most 5% of those cells, and prints how
  * often it happened.
@@ -26,7 +26,7 @@ import {
 } from "../../tools/notebooks.ts";
 import { findJupyterPython } from "../../tools/jupyter.ts";
 
-const FIXTURES = `${ROOT}/tests/display/fixtures`;
+const FIXTURES = `${ROOT}/tests/core/fixtures`;
 const probe = await findJupyterPython();
 const inCI = Boolean(Deno.env.get("CI"));
 if (!probe.ok) {

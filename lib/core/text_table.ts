@@ -1,0 +1,56 @@
+/**
+ * The one plain-text table helper: aligned columns for terminals and `text/plain` outputs.
+ *
+ * @module
+ */
+
+/** How a column lines up: text left, numbers right. */
+export type Align = "left" | "right";
+
+/** Options of {@linkcode textTable}. */
+export interface TextTableOptions {
+  /** Alignment per column. @default {first column left, the others right} */
+  align?: Align[];
+  /** Text between columns. @default {"  "} */
+  gap?: string;
+  /** Characters before every line. @default {""} */
+  indent?: string;
+}
+
+/**
+ * Lay out rows of cells as aligned plain text, the header first.
+ *
+ * @param header Column names.
+ * @param rows Cells, one array per row (missing cells are blank).
+ * @param options Alignment, gap between columns, indent.
+ * @returns Lines joined by `\n`, trailing spaces trimmed.
+ * @example
+ * ```ts
+ * import { textTable } from "@lib";
+ * console.log(textTable(["epoch", "loss"], [["1", "0.5"], ["2", "0.25"]]));
+ * // epoch  loss
+ * // 1       0.5
+ * // 2      0.25
+ * ```
+ */
+export function textTable(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  options: TextTableOptions = {},
+): string {
+  const { gap = "  ", indent = "" } = options;
+  const all = [header, ...rows];
+  const columns = Math.max(...all.map((r) => r.length));
+  const align = options.align ??
+    Array.from({ length: columns }, (_, i) => i === 0 ? "left" : "right");
+  const widths = Array.from(
+    { length: columns },
+    (_, j) => Math.max(...all.map((r) => (r[j] ?? "").length)),
+  );
+  const line = (row: readonly string[]) =>
+    indent + widths.map((w, j) => {
+      const cell = row[j] ?? "";
+      return (align[j] ?? "right") === "left" ? cell.padEnd(w) : cell.padStart(w);
+    }).join(gap).trimEnd();
+  return all.map(line).join("\n");
+}
