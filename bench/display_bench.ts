@@ -24,14 +24,13 @@ import {
   historyFigure,
   imageGridFigure,
   layerWeights,
-  liveCurves,
   lossContourFigure,
-  plotlyJsSource,
-  plotlyScriptTag,
   scatterFigure,
   weightHistogramFigure,
 } from "../lib/display/mod.ts";
 import type { MimeBundle } from "../lib/core/mod.ts";
+import { liveCurves } from "../lib/callbacks/mod.ts";
+import { plotlyJsSource, plotlyScriptTag } from "../lib/display/plotly_js.ts";
 import { executeNotebook, joinText, type Notebook, ROOT } from "../tools/notebooks.ts";
 import { findJupyterPython } from "../tools/jupyter.ts";
 
@@ -82,7 +81,7 @@ const history = (n: number) => ({
   val_acc: curve(n, (i) => 0.95 - 1 / (i + 2)),
 });
 const figures: Array<[string, () => Figure]> = [
-  ["history, 20 epochs × 2 metrics", () => historyFigure(history(20), { stoppedEpoch: 18 })],
+  ["history, 20 epochs × 2 metrics", () => historyFigure(history(20), { stoppedEpoch: 17 })],
   ["history, 5,000 epochs (decimated)", () => historyFigure(history(5000))],
   [
     "scatter 200 points + fit",

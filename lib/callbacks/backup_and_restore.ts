@@ -21,7 +21,8 @@ import { callbackList } from "./callback_list.ts";
 import { getLearningRate, setLearningRate } from "./reduce_lr_on_plateau.ts";
 import { wasStoppedOnRequest } from "./stop_on.ts";
 import { say } from "./_log.ts";
-import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 
 /** Options of {@linkcode backupAndRestore}. */
 export interface BackupAndRestoreOptions {

@@ -3,8 +3,10 @@
  *
  * @module
  */
+import { csvLine, parseCsv } from "../core/csv.ts";
 import { warn } from "./_log.ts";
-import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 
 /** Options of {@linkcode csvLogger}. */
 export interface CsvLoggerOptions {
@@ -16,12 +18,6 @@ export interface CsvLoggerOptions {
    * @default {false}
    */
   append?: boolean;
-}
-
-function cell(value: number | string | undefined): string {
-  if (value === undefined) return "NA";
-  const text = String(value);
-  return /[",\n;\t]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** Writes epoch logs to CSV. See {@linkcode csvLogger}. */
@@ -64,9 +60,9 @@ export class CsvLogger extends TrainingCallback {
     if (this.append) {
       existing = await Deno.readTextFile(this.path).catch(() => "");
     }
-    const header = existing.split("\n")[0];
-    if (this.append && header.trim() !== "") {
-      this.columns = header.split(this.separator).map((c) => c.replace(/^"|"$/g, ""));
+    const header = parseCsv(existing.split("\n")[0], this.separator)[0];
+    if (this.append && header !== undefined && header.join("").trim() !== "") {
+      this.columns = header;
       if (!existing.endsWith("\n")) await this.#write("\n", true);
     } else {
       await this.#write("", false);
@@ -87,14 +83,14 @@ export class CsvLogger extends TrainingCallback {
       const announced = this.#pending ?? ["epoch"];
       const extra = Object.keys(row).filter((k) => !announced.includes(k)).sort();
       this.columns = [...announced, ...extra];
-      text += this.columns.map(cell).join(this.separator) + "\n";
+      text += csvLine(this.columns, this.separator) + "\n";
     }
     const unknown = Object.keys(row).filter((k) => !this.columns!.includes(k));
     if (unknown.length > 0 && !this.#warned) {
       this.#warned = true;
       warn(`csvLogger: keys ${unknown.join(", ")} are not columns of ${this.path}; not logged.`);
     }
-    text += this.columns.map((c) => cell(row[c])).join(this.separator) + "\n";
+    text += csvLine(this.columns.map((c) => row[c]), this.separator) + "\n";
     await this.#write(text, true);
   }
 
@@ -114,7 +110,8 @@ export class CsvLogger extends TrainingCallback {
 
 /**
  * Stream epoch results to a CSV file: one header, one row per completed epoch
- * (0-based `epoch` column first, as Keras), `NA` for a missing value.
+ * (0-based `epoch` column first, as Keras), `NA` for a missing value — the format
+ * `historyToCsv` writes and `historyFromCsv` / `loadHistory` read.
  *
  * @param path File to write (replaced, or appended to with `append: true`).
  * @param options `separator`, `append`.

@@ -5,7 +5,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 import { say } from "./_log.ts";
 import { Monitor, type MonitorOptions } from "./monitor.ts";
 
@@ -29,8 +30,10 @@ export interface EarlyStoppingOptions extends MonitorOptions {
  * Stops training when a monitored quantity has stopped improving (Keras's
  * `EarlyStopping`). Reusable across `fit` calls: its state resets on train begin.
  *
- * After `fit`, {@linkcode EarlyStopping.stoppedEpoch} and
- * {@linkcode EarlyStopping.bestEpoch} say what happened (0-based, like `history.epoch`).
+ * After `fit`, {@linkcode EarlyStopping.stoppedEpoch}, {@linkcode EarlyStopping.bestEpoch}
+ * and {@linkcode EarlyStopping.restoredEpoch} say what happened (0-based, like
+ * `history.epoch`). Pass the callback itself to `historyFigure(h, { stopper })` or
+ * `liveCurves({ stopper })` to draw those epochs.
  */
 export class EarlyStopping extends TrainingCallback {
   /** The improvement rule. */
@@ -47,6 +50,11 @@ export class EarlyStopping extends TrainingCallback {
   stoppedEpoch: number | undefined = undefined;
   /** Epoch (0-based) with the best monitored value, `undefined` before one is seen. */
   bestEpoch: number | undefined = undefined;
+  /**
+   * Epoch (0-based) whose weights were put back when training ended (`restoreBestWeights`),
+   * `undefined` when none were.
+   */
+  restoredEpoch: number | undefined = undefined;
   /** Epochs since the last improvement. */
   wait = 0;
   #bestWeights: tf.Tensor[] | undefined = undefined;
@@ -85,6 +93,7 @@ export class EarlyStopping extends TrainingCallback {
     this.wait = 0;
     this.stoppedEpoch = undefined;
     this.bestEpoch = undefined;
+    this.restoredEpoch = undefined;
     return Promise.resolve();
   }
 
@@ -130,6 +139,7 @@ export class EarlyStopping extends TrainingCallback {
         );
       }
       model.setWeights(this.#bestWeights);
+      this.restoredEpoch = this.bestEpoch;
     }
     this.dispose();
   }

@@ -4,10 +4,11 @@
  * Each is a `tf.Callback`, so it goes into the same list as tfjs's own. To mix them
  * with plain hook objects (`{ onEpochEnd() {…} }`), wrap the list in
  * `callbackList(...)`: tfjs itself only handles all-callbacks or all-plain lists.
+ * `liveCurves({ stopper })` is the live learning-curves dashboard.
  *
  * @module
  */
-export { Monitor, monitorDirection, type MonitorMode, type MonitorOptions } from "./monitor.ts";
+export { Monitor, type MonitorOptions } from "./monitor.ts";
 export { EarlyStopping, earlyStopping, type EarlyStoppingOptions } from "./early_stopping.ts";
 export {
   ModelCheckpoint,
@@ -47,20 +48,12 @@ export {
   type BackupAndRestoreOptions,
 } from "./backup_and_restore.ts";
 export { type AnyCallback, callbackList } from "./callback_list.ts";
+export { TrainingCallback } from "./training_callback.ts";
 export {
-  type BestEpoch,
-  bestEpoch,
-  historyRows,
-  HistoryTable,
-  historyTable,
-  historyToCsv,
-  historyToJson,
-  saveHistory,
-  type TrainingHistory,
-} from "./history.ts";
-export {
-  type Logs,
-  resolveLogs,
-  TrainingCallback,
-  type UnresolvedLogs,
-} from "./training_callback.ts";
+  LiveCurves,
+  liveCurves,
+  type LiveCurvesOptions,
+  type LiveCurvesStats,
+  type LiveStopper,
+  type OutputSink,
+} from "./live_curves.ts";

@@ -8,9 +8,11 @@
 import type * as tf from "@tensorflow/tfjs";
 import { saveModel, saveWeights } from "../io/model_files.ts";
 import { say, warn } from "./_log.ts";
-import { Monitor, type MonitorMode } from "./monitor.ts";
+import { Monitor } from "./monitor.ts";
+import type { MonitorMode } from "../core/history.ts";
 import { formatPath, templateKeys } from "./path_template.ts";
-import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 
 /** Options of {@linkcode modelCheckpoint}. */
 export interface ModelCheckpointOptions {

@@ -1,15 +1,13 @@
 /**
  * The one "is this an improvement?" rule, shared by {@linkcode earlyStopping},
- * {@linkcode modelCheckpoint}, {@linkcode reduceLROnPlateau} and the history helpers
- * (Keras keeps the same logic once, in `MonitorCallback`).
+ * {@linkcode modelCheckpoint} and {@linkcode reduceLROnPlateau} (Keras keeps the same
+ * logic once, in `MonitorCallback`). Which direction is better comes from
+ * `monitorDirection` in `lib/core/history.ts`, which the figures and `bestEpoch` use too.
  *
  * @module
  */
-import type { Logs } from "./training_callback.ts";
+import { type Logs, monitorDirection, type MonitorMode } from "../core/history.ts";
 import { warn } from "./_log.ts";
-
-/** Which way a monitored quantity should move: `"auto"` infers it from the name. */
-export type MonitorMode = "auto" | "min" | "max";
 
 /** The options every monitoring callback shares. */
 export interface MonitorOptions {
@@ -32,61 +30,6 @@ export interface MonitorOptions {
   baseline?: number;
   /** Throw instead of warning when the monitored key is missing from the logs. @default {false} */
   strict?: boolean;
-}
-
-const MAX_WORDS = ["accuracy", "acc", "auc", "precision", "recall", "f1", "fmeasure", "iou"];
-const MIN_WORDS = [
-  "loss",
-  "error",
-  "mse",
-  "mae",
-  "mape",
-  "msle",
-  "rmse",
-  "crossentropy",
-  "hinge",
-  "logcosh",
-  "kld",
-  "kullback",
-  "poisson",
-];
-
-/**
- * The direction in which `key` improves.
- *
- * @param key A log key such as `"val_loss"`, `"acc"`, `"val_categoricalAccuracy"`.
- * @param mode `"min"`/`"max"` are returned as they are; `"auto"` infers from `key`.
- * @param who Name used in error messages (the callback's name).
- * @returns `"min"` or `"max"`.
- * @throws When `mode` is not one of the three, or `"auto"` cannot tell the direction.
- * @example
- * ```ts
- * import { monitorDirection } from "@lib/callbacks/monitor.ts";
- * monitorDirection("val_acc", "auto"); // "max"
- * monitorDirection("val_loss", "auto"); // "min"
- * ```
- */
-export function monitorDirection(key: string, mode: MonitorMode, who = "monitor"): "min" | "max" {
-  if (mode === "min" || mode === "max") return mode;
-  if (mode !== "auto") {
-    throw new Error(
-      `${who}: unknown mode ${JSON.stringify(mode)} for monitor "${key}". ` +
-        'Use "min", "max" or "auto".',
-    );
-  }
-  // Strip the validation prefix, then compare lower-case words: "val_categoricalAccuracy"
-  // -> "categoricalaccuracy".
-  const name = key.replace(/^val_/, "").toLowerCase();
-  const words = name.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
-  const has = (list: string[]) =>
-    list.some((w) => words.includes(w) || (w.length > 3 && name.includes(w)));
-  // Losses first: "loss" wins over an accuracy-like word ("acc_loss" is a loss).
-  if (has(MIN_WORDS)) return "min";
-  if (has(MAX_WORDS) || name.endsWith("acc")) return "max";
-  throw new Error(
-    `${who}: cannot tell whether "${key}" should go up or down (mode "auto" knows ` +
-      'losses, errors and accuracy-like metrics). Pass mode: "min" or mode: "max".',
-  );
 }
 
 /**

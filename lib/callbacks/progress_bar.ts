@@ -7,7 +7,8 @@
  * @module
  */
 import { display, inKernel } from "../core/output.ts";
-import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 
 /** Where the progress goes. */
 export type ProgressMode = "auto" | "notebook" | "terminal" | "lines";

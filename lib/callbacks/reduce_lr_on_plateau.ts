@@ -7,7 +7,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import { say } from "./_log.ts";
 import { Monitor, type MonitorOptions } from "./monitor.ts";
-import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 
 /** Options of {@linkcode reduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions extends Omit<MonitorOptions, "baseline"> {

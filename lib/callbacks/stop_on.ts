@@ -21,7 +21,8 @@
  */
 import { inKernel } from "../core/output.ts";
 import { say, warn } from "./_log.ts";
-import { TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { type UnresolvedLogs } from "../core/history.ts";
 
 // Models whose current/last fit was stopped by a StopOn (read by backupAndRestore,
 // which keeps its backup for such runs even when they stop at an epoch boundary).

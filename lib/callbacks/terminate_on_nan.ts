@@ -4,7 +4,8 @@
  * @module
  */
 import { say } from "./_log.ts";
-import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 
 /** Options of {@linkcode terminateOnNaN}. */
 export interface TerminateOnNaNOptions {

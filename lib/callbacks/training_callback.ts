@@ -1,49 +1,13 @@
 /**
- * The base class of the callbacks in `lib/callbacks` and the log helper they share.
+ * The base class of the callbacks in `lib/callbacks`.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-
-/** Epoch or batch logs after every scalar tensor has been read into a number. */
-export type Logs = Record<string, number>;
-
-/** Logs as tfjs hands them to callbacks: numbers or scalar tensors. */
-export type UnresolvedLogs = Record<string, number | tf.Scalar>;
+import type { UnresolvedLogs } from "../core/history.ts";
 
 /** The model type `tf.Callback.setModel` accepts (tfjs's internal `Container`). */
 type ContainerLike = Parameters<tf.Callback["setModel"]>[0];
-
-/**
- * Read every scalar tensor in `logs` into a number, in place, and dispose the
- * tensors (what tfjs's own `resolveScalarsInLogs` does, which is not exported).
- *
- * @param logs Logs from a tfjs hook; `undefined` gives `{}`.
- * @returns The same object, now holding only numbers.
- * @example
- * ```ts
- * import * as tf from "@tensorflow/tfjs";
- * import { resolveLogs } from "@lib/callbacks/training_callback.ts";
- * await tf.setBackend("cpu");
- * const logs = await resolveLogs({ loss: tf.scalar(0.5), acc: 0.75 });
- * console.log(logs); // { loss: 0.5, acc: 0.75 }
- * ```
- */
-export async function resolveLogs(logs?: UnresolvedLogs | Logs): Promise<Logs> {
-  if (logs === undefined || logs === null) return {};
-  const pending: Array<[string, tf.Scalar]> = [];
-  for (const [key, value] of Object.entries(logs)) {
-    if (typeof value !== "number") pending.push([key, value]);
-  }
-  if (pending.length > 0) {
-    const values = await Promise.all(pending.map(([, t]) => t.data()));
-    pending.forEach(([key, t], i) => {
-      (logs as Logs)[key] = values[i][0];
-      t.dispose();
-    });
-  }
-  return logs as Logs;
-}
 
 /**
  * Base class of the callbacks in `lib/callbacks`: a `tf.Callback` (so `model.fit`
@@ -59,7 +23,7 @@ export async function resolveLogs(logs?: UnresolvedLogs | Logs): Promise<Logs> {
  *
  * @example
  * ```ts
- * import { type Logs, resolveLogs, TrainingCallback } from "@lib/callbacks/training_callback.ts";
+ * import { type Logs, resolveLogs, TrainingCallback } from "@lib";
  * class PrintLoss extends TrainingCallback {
  *   override async onEpochEnd(epoch: number, logs?: Logs) {
  *     const resolved = await resolveLogs(logs);
@@ -73,6 +37,18 @@ export abstract class TrainingCallback extends tf.Callback {
   protected batchesThisEpoch = 0;
   /** The current (0-based) epoch, set when it begins. */
   protected currentEpoch = 0;
+
+  constructor() {
+    super();
+    // Bound hooks: tfjs turns a list whose first item is a plain object into plain hook
+    // objects and calls each hook detached from its object; bound, they still work.
+    this.onTrainBegin = this.onTrainBegin.bind(this);
+    this.onTrainEnd = this.onTrainEnd.bind(this);
+    this.onEpochBegin = this.onEpochBegin.bind(this);
+    this.onEpochEnd = this.onEpochEnd.bind(this);
+    this.onBatchBegin = this.onBatchBegin.bind(this);
+    this.onBatchEnd = this.onBatchEnd.bind(this);
+  }
 
   /** Like `tf.Callback.setModel` without the `instanceof LayersModel` check. */
   override setModel(model: ContainerLike): void {

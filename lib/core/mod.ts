@@ -7,6 +7,9 @@
  * - `format.ts`      the one number formatter.
  * - `text_table.ts`  aligned plain-text tables.
  * - `csv.ts`         the one CSV writer and reader.
+ * - `history.ts`     the History model: reading a History or logs into numbers, metric
+ *                    names in one order, `monitorDirection`, `bestEpoch`, CSV/JSON in and
+ *                    out. Epochs are 0-based in the whole API.
  *
  * @module
  */
@@ -26,3 +29,29 @@ export { escapeHtml } from "./html.ts";
 export { formatNumber, type FormatNumberOptions } from "./format.ts";
 export { type Align, textTable, type TextTableOptions } from "./text_table.ts";
 export { csvField, csvLine, type CsvValue, parseCsv } from "./csv.ts";
+export {
+  asData,
+  baseName,
+  type BestEpoch,
+  bestEpoch,
+  bestIndex,
+  type HistoryData,
+  historyData,
+  historyFromCsv,
+  historyRows,
+  historyToCsv,
+  historyToJson,
+  loadHistory,
+  type Logs,
+  type LogValue,
+  metricNames,
+  monitorDirection,
+  type MonitorMode,
+  orderedKeys,
+  readHistory,
+  resolveLogs,
+  saveHistory,
+  type ScalarLike,
+  type TrainingHistory,
+  type UnresolvedLogs,
+} from "./history.ts";

@@ -3,22 +3,39 @@
  * validation dashed in the same colour, optional log scale, and markers for the best
  * epoch, the early-stop epoch and the epoch whose weights were restored.
  *
+ * Epochs in the options are 0-based, as in `history.epoch` and `EarlyStopping`; the axis
+ * and the marker labels count from 1, for people.
+ *
  * @module
  */
-import type { Figure, Layout, Shape, Trace } from "./figure.ts";
+import {
+  asData,
+  baseName,
+  bestIndex,
+  type HistoryData,
+  metricNames,
+  monitorDirection,
+  type MonitorMode,
+  type TrainingHistory,
+} from "../core/history.ts";
+import type { Annotation, Figure, Layout, Shape, Trace } from "./figure.ts";
 import { subplotAxes, subplotGrid } from "./_subplots.ts";
 import { cleanSeries, COLORWAY, decimate, DEFAULT_MAX_POINTS } from "./figure.ts";
 
-/** A value a tfjs `History` can hold: a number or a scalar tensor. */
-export type LogValue = number | { dataSync(): ArrayLike<number> };
-
 /**
- * What {@linkcode historyFigure} accepts: a tfjs `History` (the value `model.fit`
- * resolves to), or its `history` record `{ loss: [...], val_loss: [...] }`.
+ * What an early-stopping callback reports after `fit`, all 0-based; `earlyStopping()`
+ * from `@lib` is one. Pass it as `stopper` and the figure reads the epochs itself.
  */
-export type HistoryLike =
-  | { history: Record<string, LogValue[]>; epoch?: number[] }
-  | Record<string, LogValue[]>;
+export interface StopperLike {
+  /** Epoch at which it stopped training; `undefined` when it never fired. */
+  readonly stoppedEpoch?: number;
+  /** Epoch with the best monitored value. */
+  readonly bestEpoch?: number;
+  /** Epoch whose weights were put back at the end; `undefined` when none were. */
+  readonly restoredEpoch?: number;
+  /** What it watched, so the best marker sits on that curve. */
+  readonly monitor?: { readonly key: string; readonly direction: "min" | "max" };
+}
 
 /** Options of {@linkcode historyFigure}. */
 export interface HistoryFigureOptions {
@@ -28,27 +45,35 @@ export interface HistoryFigureOptions {
    * @default {undefined} (every metric in the history, loss first)
    */
   metrics?: string[];
-  /** Log-scale y axis for every metric whose name has no "acc" in it. @default {false} */
+  /** Log-scale y axis for every metric that is not accuracy-like. @default {false} */
   logY?: boolean;
   /** Figure title. @default {"Learning curves"} */
   title?: string;
   /**
-   * Series the "best" marker looks at. @default {"val_loss" if present, else "loss"}
+   * Series the "best" marker looks at.
+   * @default {the stopper's monitor, else "val_loss" if present, else "loss"}
    */
   monitor?: string;
   /**
    * Whether lower or higher is better for `monitor`.
-   * @default {"auto"} ("max" when the name contains "acc", else "min")
+   * @default {"auto"} (the rule the callbacks use: `monitorDirection`)
    */
-  mode?: "min" | "max" | "auto";
+  mode?: MonitorMode;
   /**
-   * Epoch (1-based, as on the axis) to mark as best; `false` hides the marker.
-   * @default {undefined} (the best epoch of `monitor`)
+   * Early-stopping callback after `fit` (e.g. `earlyStopping()`): its stopped, best
+   * and restored epochs become the markers. A stopper that never fired draws no stop line.
+   * @default {undefined}
+   */
+  stopper?: StopperLike;
+  /**
+   * Epoch (0-based) to mark as best; `false` hides the marker.
+   * @default {undefined} (the best epoch of `monitor`, marked only when it is not the
+   * last epoch — on a curve that only goes down, "best" says nothing)
    */
   bestEpoch?: number | false;
-  /** Epoch (1-based) at which early stopping ended training. @default {undefined} */
+  /** Epoch (0-based) at which training was stopped early. @default {stopper.stoppedEpoch} */
   stoppedEpoch?: number;
-  /** Epoch (1-based) whose weights were restored. @default {undefined} */
+  /** Epoch (0-based) whose weights were restored. @default {stopper.restoredEpoch} */
   restoredEpoch?: number;
   /** Most points per series (longer series are decimated). @default {2000} */
   maxPoints?: number;
@@ -58,124 +83,73 @@ export interface HistoryFigureOptions {
   height?: number;
 }
 
-/**
- * Read the per-epoch series of a History (or of its record), scalar tensors turned into
- * numbers.
- *
- * @param history A tfjs `History` or its `history` record.
- * @returns `{ loss: [...], val_loss: [...], ... }` as plain numbers.
- * @example
- * ```ts
- * import { historySeries } from "@lib/display/mod.ts";
- * console.log(historySeries({ history: { loss: [0.5, 0.25] }, epoch: [0, 1] }));
- * ```
- */
-export function historySeries(history: HistoryLike): Record<string, number[]> {
-  const record = "history" in history && !Array.isArray(history.history)
-    ? (history.history as Record<string, LogValue[]>)
-    : (history as Record<string, LogValue[]>);
-  const out: Record<string, number[]> = {};
-  for (const [key, values] of Object.entries(record)) {
-    if (!Array.isArray(values)) continue;
-    out[key] = values.map((v) => typeof v === "number" ? v : Number(v.dataSync()[0]));
-  }
-  return out;
+/** Markers resolved to 0-based epochs (or none), checked against the history. */
+interface Markers {
+  monitor: string;
+  best: number | undefined;
+  stopped: number | undefined;
+  restored: number | undefined;
 }
 
-/**
- * Base metric names of a history's series, loss first.
- *
- * @param series Series by key, e.g. from {@linkcode historySeries}.
- * @returns E.g. `["loss", "acc"]` for `loss`, `val_loss`, `acc`, `val_acc`.
- * @example
- * ```ts
- * import { metricNames } from "@lib/display/mod.ts";
- * console.log(metricNames({ acc: [1], val_loss: [1], loss: [1] })); // [ "loss", "acc" ]
- * ```
- */
-export function metricNames(series: Record<string, number[]>): string[] {
-  const names: string[] = [];
-  for (const key of Object.keys(series)) {
-    const base = key.startsWith("val_") ? key.slice(4) : key;
-    if (!names.includes(base)) names.push(base);
-  }
-  return names.sort((a, b) => (a === "loss" ? -1 : b === "loss" ? 1 : 0));
-}
-
-/**
- * Index of the best value of a series, ignoring non-finite values.
- *
- * @param values The series.
- * @param mode Whether lower (`"min"`) or higher (`"max"`) is better.
- * @returns The index, or -1 when no value is finite.
- * @example
- * ```ts
- * import { bestIndex } from "@lib/display/mod.ts";
- * console.log(bestIndex([3, NaN, 1, 2], "min")); // 2
- * ```
- */
-export function bestIndex(values: readonly number[], mode: "min" | "max"): number {
-  let best = -1;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    if (best < 0 || (mode === "min" ? v < values[best] : v > values[best])) best = i;
-  }
-  return best;
-}
-
-/**
- * Build learning curves from a training history.
- *
- * Training series are solid and validation series dashed, in one colour per metric.
- * Non-finite values (a diverging run) become gaps and are counted in the figure's
- * `meta`; an empty history gives empty axes with a note instead of an error.
- *
- * @param history A tfjs `History` (what `await model.fit(...)` returns) or its record.
- * @param options Metrics, log scale, markers; see {@linkcode HistoryFigureOptions}.
- * @returns A Plotly figure (plain object).
- * @throws When `metrics` names a metric the history does not have (the message lists them).
- * @example
- * ```ts
- * import { historyFigure } from "@lib/display/mod.ts";
- * const fig = historyFigure(
- *   { loss: [1, 0.5, 0.3, 0.35], val_loss: [1.1, 0.6, 0.5, 0.55] },
- *   { stoppedEpoch: 4, restoredEpoch: 3 },
- * );
- * console.log(fig.data.map((t) => t.name));
- * ```
- */
-export function historyFigure(history: HistoryLike, options: HistoryFigureOptions = {}): Figure {
-  const series = historySeries(history);
-  const available = metricNames(series);
-  const {
-    metrics = available,
-    logY = false,
-    title = "Learning curves",
-    mode = "auto",
-    bestEpoch,
-    stoppedEpoch,
-    restoredEpoch,
-    maxPoints = DEFAULT_MAX_POINTS,
-    height = 360,
-  } = options;
-  const unknown = metrics.filter((name) => !(name in series) && !(`val_${name}` in series));
-  if (unknown.length > 0 && available.length > 0) {
+function checkEpoch(name: string, epoch: number | undefined, last: number): void {
+  if (epoch === undefined) return;
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch > last) {
     throw new Error(
-      `historyFigure(): no metric ${unknown.map((n) => `"${n}"`).join(", ")} in this history ` +
-        `(it has: ${Object.keys(series).join(", ")}). Pass metrics by base name, e.g. ` +
-        `{ metrics: ["${available[0]}"] }.`,
+      `historyFigure(): ${name} ${epoch} is not an epoch of this history ` +
+        (last < 0
+          ? "(it has no epochs yet)."
+          : `(0-based: 0…${last}). Epochs in the API count from 0, like history.epoch; ` +
+            "is the stopper or epoch from another run?"),
     );
   }
-  const shown = available.length === 0 ? [] : metrics;
-  const monitor = options.monitor ?? ("val_loss" in series ? "val_loss" : "loss");
-  const monitorMode = mode === "auto" ? (/acc/i.test(monitor) ? "max" : "min") : mode;
-  const { width = Math.min(960, Math.max(600, 360 * Math.max(1, shown.length))) } = options;
+}
 
+function resolveMarkers(
+  series: Record<string, number[]>,
+  epochs: number,
+  options: HistoryFigureOptions,
+): Markers {
+  const { stopper, mode = "auto" } = options;
+  const monitor = options.monitor ?? stopper?.monitor?.key ??
+    ("val_loss" in series ? "val_loss" : "loss");
+  const last = epochs - 1;
+  const stopped = options.stoppedEpoch ?? stopper?.stoppedEpoch;
+  const restored = options.restoredEpoch ?? stopper?.restoredEpoch;
+  checkEpoch("stoppedEpoch", stopped, last);
+  checkEpoch("restoredEpoch", restored, last);
+  let best: number | undefined;
+  if (options.bestEpoch === false) {
+    best = undefined;
+  } else if (options.bestEpoch !== undefined) {
+    checkEpoch("bestEpoch", options.bestEpoch, last);
+    best = options.bestEpoch;
+  } else if (series[monitor] !== undefined) {
+    const direction = options.monitor === undefined && stopper?.monitor !== undefined
+      ? stopper.monitor.direction
+      : directionOf(monitor, mode);
+    const index = direction === undefined ? -1 : bestIndex(series[monitor], direction);
+    best = index >= 0 && index < last ? index : undefined;
+  }
+  return { monitor, best, stopped, restored };
+}
+
+/** The monitor's direction, or `undefined` for a name the rule does not know. */
+function directionOf(monitor: string, mode: MonitorMode): "min" | "max" | undefined {
+  try {
+    return monitorDirection(monitor, mode, "historyFigure()");
+  } catch (error) {
+    if (mode !== "auto") throw error;
+    return undefined;
+  }
+}
+
+function curveTraces(
+  series: Record<string, number[]>,
+  shown: string[],
+  maxPoints: number,
+): { data: Trace[]; nonFinite: number } {
   const data: Trace[] = [];
-  const shapes: Shape[] = [];
   let nonFinite = 0;
-  let epochs = 0;
   shown.forEach((name, i) => {
     const color = COLORWAY[i % COLORWAY.length];
     const axes = subplotAxes(i);
@@ -187,7 +161,6 @@ export function historyFigure(history: HistoryLike, options: HistoryFigureOption
     ) {
       const values = series[key];
       if (!values) continue;
-      epochs = Math.max(epochs, values.length);
       const cleaned = cleanSeries(values);
       nonFinite += cleaned.nonFinite;
       const { x, y } = decimate(values.map((_, e) => e + 1), cleaned.values, maxPoints);
@@ -205,53 +178,118 @@ export function historyFigure(history: HistoryLike, options: HistoryFigureOption
       });
     }
   });
+  return { data, nonFinite };
+}
 
-  // Markers: best epoch (star), restored weights (diamond), early stop (vertical line).
-  const monitorValues = series[monitor];
-  const base = monitor.startsWith("val_") ? monitor.slice(4) : monitor;
-  const markerPlot = Math.max(0, shown.indexOf(base));
-  const markerAxes = subplotAxes(markerPlot);
-  const best = bestEpoch === false
-    ? -1
-    : bestEpoch !== undefined
-    ? bestEpoch
-    : monitorValues
-    ? bestIndex(monitorValues, monitorMode) + 1
-    : -1;
-  const point = (epoch: number, name: string, symbol: string, color: string): void => {
-    const v = monitorValues?.[epoch - 1];
-    if (v === undefined || !Number.isFinite(v) || shown.length === 0) return;
-    data.push({
-      type: "scatter",
-      mode: "markers",
-      name,
-      x: [epoch],
-      y: [v],
-      xaxis: markerAxes.x,
-      yaxis: markerAxes.y,
-      marker: { symbol, size: 14, color, line: { color: "#222222", width: 1 } },
-    });
+function markerTraces(series: Record<string, number[]>, shown: string[], m: Markers): Trace[] {
+  const values = series[m.monitor];
+  const axes = subplotAxes(Math.max(0, shown.indexOf(baseName(m.monitor))));
+  const point = (epoch: number | undefined, name: string, symbol: string, color: string) => {
+    const v = epoch === undefined ? undefined : values?.[epoch];
+    if (epoch === undefined || v === undefined || !Number.isFinite(v)) return [];
+    return [
+      {
+        type: "scatter",
+        mode: "markers",
+        name,
+        x: [epoch + 1],
+        y: [v],
+        xaxis: axes.x,
+        yaxis: axes.y,
+        marker: { symbol, size: 14, color, line: { color: "#222222", width: 1 } },
+      } satisfies Trace,
+    ];
   };
-  if (best > 0) point(best, `best ${monitor} (epoch ${best})`, "star", "#ffd700");
-  if (restoredEpoch !== undefined) {
-    point(restoredEpoch, `restored weights (epoch ${restoredEpoch})`, "diamond-open", "#222222");
-  }
-  if (stoppedEpoch !== undefined) {
-    shown.forEach((_, i) => {
-      const axes = subplotAxes(i);
-      shapes.push({
-        type: "line",
-        xref: axes.x,
-        yref: `${axes.y} domain`,
-        x0: stoppedEpoch,
-        x1: stoppedEpoch,
-        y0: 0,
-        y1: 1,
-        line: { color: "#d62728", dash: "dot", width: 1.5 },
-      });
-    });
-  }
+  return [
+    ...point(m.best, `best ${m.monitor} (epoch ${(m.best ?? 0) + 1})`, "star", "#ffd700"),
+    ...point(
+      m.restored,
+      `restored weights (epoch ${(m.restored ?? 0) + 1})`,
+      "diamond-open",
+      "#222222",
+    ),
+  ];
+}
 
+function stopLines(shown: string[], stopped: number): { shapes: Shape[]; note: Annotation } {
+  const shapes = shown.map((_, i): Shape => {
+    const axes = subplotAxes(i);
+    return {
+      type: "line",
+      xref: axes.x,
+      yref: `${axes.y} domain`,
+      x0: stopped + 1,
+      x1: stopped + 1,
+      y0: 0,
+      y1: 1,
+      line: { color: "#d62728", dash: "dot", width: 1.5 },
+    };
+  });
+  const note: Annotation = {
+    text: `early stop (epoch ${stopped + 1})`,
+    x: stopped + 1,
+    y: 1,
+    xref: "x",
+    yref: "y domain",
+    showarrow: false,
+    xanchor: "right",
+    yanchor: "top",
+    font: { size: 10, color: "#d62728" },
+  };
+  return { shapes, note };
+}
+
+/**
+ * Build learning curves from a training history.
+ *
+ * Training series are solid and validation series dashed, in one colour per metric.
+ * Non-finite values (a diverging run) become gaps and are counted in the figure's
+ * `meta`; an empty history gives empty axes with the note "No epochs recorded yet".
+ *
+ * @param history A tfjs `History` (what `await model.fit(...)` returns), its record, or
+ *   `readHistory`'s result.
+ * @param options Metrics, log scale, markers (`stopper`, or 0-based epochs).
+ * @returns A Plotly figure (plain object).
+ * @throws When `metrics` names a metric the history does not have (the message lists
+ *   them), or a marker's epoch is not an epoch of the history.
+ * @example
+ * ```ts
+ * import { historyFigure } from "@lib";
+ * const fig = historyFigure(
+ *   { loss: [1, 0.5, 0.3, 0.35], val_loss: [1.1, 0.6, 0.5, 0.55] },
+ *   { stoppedEpoch: 3, restoredEpoch: 2 },
+ * );
+ * console.log(fig.data.map((t) => t.name));
+ * ```
+ */
+export function historyFigure(
+  history: TrainingHistory | HistoryData,
+  options: HistoryFigureOptions = {},
+): Figure {
+  const { series, epochs } = asData(history, "historyFigure()");
+  const available = metricNames(series);
+  const {
+    metrics = available,
+    logY = false,
+    title = "Learning curves",
+    maxPoints = DEFAULT_MAX_POINTS,
+    height = 360,
+  } = options;
+  const unknown = metrics.filter((name) => !(name in series) && !(`val_${name}` in series));
+  if (unknown.length > 0 && available.length > 0) {
+    throw new Error(
+      `historyFigure(): no metric ${unknown.map((n) => `"${n}"`).join(", ")} in this history ` +
+        `(it has: ${Object.keys(series).join(", ")}). Pass metrics by base name, e.g. ` +
+        `{ metrics: ["${available[0]}"] }.`,
+    );
+  }
+  const shown = available.length === 0 ? [] : metrics;
+  const { width = Math.min(960, Math.max(600, 360 * Math.max(1, shown.length))) } = options;
+  const markers = resolveMarkers(series, epochs.length, options);
+  const curves = curveTraces(series, shown, maxPoints);
+  const stop = markers.stopped !== undefined && shown.length > 0
+    ? stopLines(shown, markers.stopped)
+    : undefined;
   const layout: Layout = {
     title: { text: title },
     width,
@@ -261,24 +299,12 @@ export function historyFigure(history: HistoryLike, options: HistoryFigureOption
       x: { title: { text: "epoch" } },
       y: {
         title: { text: shown[i] ?? "loss" },
-        ...(logY && !/acc/i.test(shown[i] ?? "") ? { type: "log" as const } : {}),
+        ...(logY && !isAccuracyLike(shown[i] ?? "") ? { type: "log" as const } : {}),
       },
     })),
-    shapes,
+    shapes: stop?.shapes ?? [],
     annotations: [
-      ...(stoppedEpoch !== undefined && shown.length > 0
-        ? [{
-          text: `early stop (epoch ${stoppedEpoch})`,
-          x: stoppedEpoch,
-          y: 1,
-          xref: "x",
-          yref: "y domain",
-          showarrow: false,
-          xanchor: "right" as const,
-          yanchor: "top" as const,
-          font: { size: 10, color: "#d62728" },
-        }]
-        : []),
+      ...(stop ? [stop.note] : []),
       ...(shown.length === 0
         ? [{
           text: "No epochs recorded yet",
@@ -293,10 +319,24 @@ export function historyFigure(history: HistoryLike, options: HistoryFigureOption
   };
   layout.meta = {
     kind: "history",
-    epochs,
-    nonFinite,
+    epochs: epochs.length,
+    nonFinite: curves.nonFinite,
     metrics: shown,
-    bestEpoch: best > 0 ? best : null,
+    bestEpoch: markers.best ?? null,
+    stoppedEpoch: markers.stopped ?? null,
+    restoredEpoch: markers.restored ?? null,
   };
-  return { data, layout };
+  return {
+    data: [...curves.data, ...(shown.length > 0 ? markerTraces(series, shown, markers) : [])],
+    layout,
+  };
+}
+
+/** Whether a metric is bounded and "higher is better" (no log axis for it). */
+function isAccuracyLike(metric: string): boolean {
+  try {
+    return monitorDirection(metric, "auto") === "max";
+  } catch {
+    return false;
+  }
 }

@@ -6,7 +6,7 @@
  */
 import type { Figure, Trace } from "./figure.ts";
 import { cleanSeries, COLORWAY, decimate, DEFAULT_MAX_POINTS } from "./figure.ts";
-import { type HistoryLike, historySeries } from "./history_figure.ts";
+import { asData, type HistoryData, type TrainingHistory } from "../core/history.ts";
 
 /** Options of {@linkcode compareRunsFigure}. */
 export interface CompareRunsOptions {
@@ -35,7 +35,7 @@ export interface CompareRunsOptions {
  * @throws When no run has the metric (the message lists what the runs have).
  * @example
  * ```ts
- * import { compareRunsFigure } from "@lib/display/mod.ts";
+ * import { compareRunsFigure } from "@lib";
  * const fig = compareRunsFigure({
  *   "no regularisation": { loss: [1, 0.4, 0.1], val_loss: [1, 0.6, 0.8] },
  *   "L2": { loss: [1, 0.5, 0.3], val_loss: [1, 0.6, 0.5] },
@@ -44,7 +44,7 @@ export interface CompareRunsOptions {
  * ```
  */
 export function compareRunsFigure(
-  runs: Record<string, HistoryLike>,
+  runs: Record<string, TrainingHistory | HistoryData>,
   options: CompareRunsOptions = {},
 ): Figure {
   const {
@@ -60,7 +60,7 @@ export function compareRunsFigure(
   const seen = new Set<string>();
   let nonFinite = 0;
   Object.entries(runs).forEach(([run, history], i) => {
-    const series = historySeries(history);
+    const { series } = asData(history, "compareRunsFigure()");
     Object.keys(series).forEach((k) => seen.add(k));
     const color = COLORWAY[i % COLORWAY.length];
     const wanted = [

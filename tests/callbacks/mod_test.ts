@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import {
   backupAndRestore,
-  bestEpoch,
   callbackList,
   csvLogger,
   earlyStopping,
@@ -18,6 +17,7 @@ import {
   terminateOnNaN,
 } from "../../lib/callbacks/mod.ts";
 import { loadModel } from "../../lib/io/mod.ts";
+import { bestEpoch } from "../../lib/core/mod.ts";
 import { fixture, linearModel } from "./_fit_fixture.ts";
 
 await tf.setBackend("cpu");

@@ -1,32 +1,6 @@
 import assert from "node:assert/strict";
-import { Monitor, monitorDirection } from "../../lib/callbacks/monitor.ts";
+import { Monitor } from "../../lib/callbacks/monitor.ts";
 import { captureWarnings } from "./_fake_model.ts";
-
-Deno.test("monitorDirection() auto: losses and val_ losses minimise", () => {
-  for (const key of ["loss", "val_loss", "mse", "val_meanSquaredError", "binaryCrossentropy"]) {
-    assert.equal(monitorDirection(key, "auto"), "min", key);
-  }
-});
-
-Deno.test("monitorDirection() auto: acc, accuracy and val_ variants maximise", () => {
-  for (const key of ["acc", "val_acc", "accuracy", "val_accuracy", "categoricalAccuracy", "auc"]) {
-    assert.equal(monitorDirection(key, "auto"), "max", key);
-  }
-});
-
-Deno.test("monitorDirection() auto: an unknown direction is an error naming the key", () => {
-  assert.throws(
-    () => monitorDirection("lr", "auto", "earlyStopping"),
-    /earlyStopping.*"lr".*mode: "min"/,
-  );
-});
-
-Deno.test("monitorDirection() rejects an unknown mode, naming it", () => {
-  assert.throws(
-    () => monitorDirection("loss", "down" as "min", "reduceLROnPlateau"),
-    /reduceLROnPlateau: unknown mode "down"/,
-  );
-});
 
 Deno.test("Monitor.isImprovement() applies |minDelta| in the right direction per mode", () => {
   const min = new Monitor({ monitor: "loss", minDelta: -0.1 });

@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { resolveLogs, TrainingCallback } from "../../lib/callbacks/training_callback.ts";
+import { TrainingCallback } from "../../lib/callbacks/training_callback.ts";
 import { fixture, linearModel } from "./_fit_fixture.ts";
 
 await tf.setBackend("cpu");
-
-Deno.test("resolveLogs() reads scalar tensors into numbers in place and disposes them", async () => {
-  const before = tf.memory().numTensors;
-  const logs = { loss: tf.scalar(0.5), acc: 0.75 };
-  const resolved = await resolveLogs(logs);
-  assert.equal(resolved, logs);
-  assert.deepEqual(resolved, { loss: 0.5, acc: 0.75 });
-  assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(await resolveLogs(undefined), {});
-});
 
 class Probe extends TrainingCallback {
   completed: boolean[] = [];

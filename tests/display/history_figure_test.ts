@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import {
-  bestIndex,
-  historyFigure,
-  type HistoryLike,
-  historySeries,
-  metricNames,
-} from "@lib/display/history_figure.ts";
+import { historyFigure } from "../../lib/display/history_figure.ts";
+import { historyData, type TrainingHistory } from "../../lib/core/history.ts";
 
 const history = {
   loss: [1, 0.6, 0.4, 0.3, 0.25],
@@ -32,7 +27,8 @@ Deno.test("historyFigure() draws train solid and validation dashed in one colour
 });
 
 Deno.test("historyFigure() marks the best epoch of val_loss, the restored weights and the stop", () => {
-  const fig = historyFigure(history, { stoppedEpoch: 5, restoredEpoch: 3 });
+  // 0-based epochs in, 1-based labels and x positions out.
+  const fig = historyFigure(history, { stoppedEpoch: 4, restoredEpoch: 2 });
   const best = fig.data.find((t) => t.name?.startsWith("best"));
   assert.equal(best?.name, "best val_loss (epoch 3)");
   assert.deepEqual([best?.x, best?.y], [[3], [0.5]]);
@@ -40,7 +36,45 @@ Deno.test("historyFigure() marks the best epoch of val_loss, the restored weight
   assert.equal(fig.layout.shapes?.length, 2, "one stop line per subplot");
   assert.equal(fig.layout.shapes?.[0].x0, 5);
   assert.ok(fig.layout.annotations?.some((a) => a.text === "early stop (epoch 5)"));
-  assert.equal(fig.layout.meta?.bestEpoch, 3);
+  assert.equal(fig.layout.meta?.bestEpoch, 2);
+});
+
+Deno.test("historyFigure({ stopper }) reads the stopper's epochs; one that never fired draws no stop", () => {
+  const fired = historyFigure(history, {
+    stopper: { stoppedEpoch: 4, bestEpoch: 2, restoredEpoch: 2 },
+  });
+  assert.equal(fired.layout.shapes?.[0].x0, 5);
+  assert.equal(fired.layout.meta?.restoredEpoch, 2);
+  const idle = historyFigure(history, { stopper: { stoppedEpoch: undefined, bestEpoch: 2 } });
+  assert.deepEqual(idle.layout.shapes, []);
+  assert.ok(!idle.layout.annotations?.some((a) => String(a.text).startsWith("early stop")));
+});
+
+Deno.test("historyFigure() rejects a marker epoch the history does not have, naming it", () => {
+  assert.throws(
+    () => historyFigure(history, { stoppedEpoch: 5 }),
+    /stoppedEpoch 5 is not an epoch of this history \(0-based: 0…4\)/,
+  );
+  assert.throws(
+    () => historyFigure({}, { stopper: { stoppedEpoch: 0 } }),
+    /stoppedEpoch 0 is not an epoch of this history \(it has no epochs yet\)/,
+  );
+});
+
+Deno.test("historyFigure() marks the best epoch only when it is not the last one", () => {
+  const falling = historyFigure({ loss: [1, 0.5, 0.25] });
+  assert.ok(!falling.data.some((t) => t.name?.startsWith("best")), "a curve that only falls");
+  assert.equal(falling.layout.meta?.bestEpoch, null);
+  const asked = historyFigure({ loss: [1, 0.5, 0.25] }, { bestEpoch: 2 });
+  assert.ok(asked.data.some((t) => t.name === "best loss (epoch 3)"), "unless asked");
+});
+
+Deno.test("historyFigure() judges val_auc and val_precision by the callbacks' rule (higher is better)", () => {
+  const h = { loss: [1, 0.8, 0.7, 0.6], val_auc: [0.6, 0.9, 0.8, 0.7] };
+  const fig = historyFigure(h, { monitor: "val_auc" });
+  assert.ok(fig.data.some((t) => t.name === "best val_auc (epoch 2)"));
+  const p = historyFigure({ val_precision: [0.5, 0.9, 0.6] }, { monitor: "val_precision" });
+  assert.equal(p.layout.meta?.bestEpoch, 1);
 });
 
 Deno.test("historyFigure() picks the max for accuracy monitors", () => {
@@ -61,7 +95,7 @@ Deno.test("historyFigure() shows NaN/Infinity as gaps and counts them", () => {
 });
 
 Deno.test("historyFigure() of an empty history is empty axes with a note", () => {
-  for (const empty of [{}, { history: {}, epoch: [] }] as HistoryLike[]) {
+  for (const empty of [{}, { history: {}, epoch: [] }] as TrainingHistory[]) {
     const fig = historyFigure(empty);
     assert.equal(fig.data.length, 0);
     assert.ok(fig.layout.annotations?.some((a) => a.text === "No epochs recorded yet"));
@@ -71,7 +105,7 @@ Deno.test("historyFigure() of an empty history is empty axes with a note", () =>
 Deno.test("historyFigure() names the metrics it has when asked for an unknown one", () => {
   assert.throws(
     () => historyFigure(history, { metrics: ["mae"] }),
-    /no metric "mae" in this history \(it has: loss, val_loss, acc, val_acc\)/,
+    /no metric "mae" in this history \(it has: loss, acc, val_loss, val_acc\)/,
   );
 });
 
@@ -90,15 +124,8 @@ Deno.test("historyFigure() reads the History that model.fit returns", async () =
   const fitted = await model.fit(xs, ys, { epochs: 3, validationSplit: 0.25, verbose: 0 });
   tf.dispose([xs, ys]);
   model.dispose();
-  assert.deepEqual(Object.keys(historySeries(fitted)).sort(), ["loss", "val_loss"]);
+  assert.deepEqual(Object.keys(historyData(fitted).series), ["loss", "val_loss"]);
   const fig = historyFigure(fitted);
   assert.equal(fig.data.filter((t) => t.legendgroup).length, 2);
   assert.equal(fig.data[0].y?.length, 3);
-});
-
-Deno.test("metricNames() and bestIndex() helpers", () => {
-  assert.deepEqual(metricNames({ acc: [], val_loss: [], loss: [] }), ["loss", "acc"]);
-  assert.equal(bestIndex([3, NaN, 1, 2], "min"), 2);
-  assert.equal(bestIndex([3, NaN, 1, 2], "max"), 0);
-  assert.equal(bestIndex([NaN], "min"), -1);
 });

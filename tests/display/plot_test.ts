@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { figureBundle, figureSummary, plot, PLOTLY_MIME } from "@lib/display/plot.ts";
 import { historyFigure, imageGridFigure, lineFigure } from "@lib/display/mod.ts";
 
-const fig = historyFigure({ loss: [1, 0.5, 0.25], val_loss: [1.2, 0.7, 0.5] });
+const fig = historyFigure({ loss: [1, 0.5, 0.25], val_loss: [1.2, 0.5, 0.7] });
 
 Deno.test("figureBundle() carries Plotly JSON, HTML with the SVG fallback, SVG and a summary", () => {
   const bundle = figureBundle(fig);
@@ -48,8 +48,8 @@ Deno.test("figureSummary() names each trace with its size and last value", () =>
     [
       'Figure "Learning curves"',
       "  loss (train): 3 points, last 0.25",
-      "  loss (validation): 3 points, last 0.5",
-      "  best val_loss (epoch 3): 1 points, last 0.5",
+      "  loss (validation): 3 points, last 0.7",
+      "  best val_loss (epoch 2): 1 points, last 0.5",
     ].join("\n"),
   );
   assert.match(

@@ -25,7 +25,7 @@ function assertBalanced(svg: string): void {
 }
 
 const figures: Record<string, Figure> = {
-  history: historyFigure({ loss: [1, 0.5, 0.2], val_loss: [1, 0.6, 0.4] }, { stoppedEpoch: 3 }),
+  history: historyFigure({ loss: [1, 0.5, 0.2], val_loss: [1, 0.6, 0.4] }, { stoppedEpoch: 2 }),
   line: lineFigure([0, 1, 2], [0, 1, 4], { title: "a < b & c" }),
   scatter: scatterFigure([0, 1, 2], [0, 1, 4], { fit: (x) => x * x }),
   histogram: histogramFigure([1, 2, 2, 3]),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { liveCurves, type OutputSink } from "@lib/display/live_curves.ts";
+import { liveCurves, type OutputSink } from "../../lib/callbacks/live_curves.ts";
+import { earlyStopping } from "../../lib/callbacks/early_stopping.ts";
 import { markPlotlySent } from "@lib/display/plotly_js.ts";
 import { PLOTLY_MIME } from "@lib/display/plot.ts";
 import type { DisplayOptions, MimeBundle } from "@lib/core/output.ts";
@@ -97,17 +98,88 @@ Deno.test("liveCurves() batches: true plots every batch loss on a fractional-epo
   assert.equal(sent.length, 1 + 6 + 2 + 1, "updates on batch and epoch ends");
 });
 
-Deno.test("liveCurves() final frame carries early-stop markers read at the end", async () => {
-  const { sent, sink } = recorder();
-  const live = liveCurves({
-    sink,
-    throttleMs: 0,
-    finalMarkers: () => ({ stoppedEpoch: 3, restoredEpoch: 2 }),
+/** A line fit whose validation loss stops improving: y = 2x + 1 on [0, 1], 30 epochs. */
+async function fitWith(callbacks: tf.CustomCallbackArgs[] | tf.Callback[], epochs = 30) {
+  tf.setBackend("cpu");
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 1, inputShape: [1], kernelInitializer: "zeros" })],
   });
-  await fitLine(live, 3);
-  const final = sent[sent.length - 1].bundle;
-  assert.match(final["text/plain"] as string, /restored weights \(epoch 2\)/);
-  assert.equal(live.figure().layout.shapes?.[0].x0, 3);
+  model.compile({ optimizer: tf.train.sgd(0.5), loss: "meanSquaredError" });
+  const xs = tf.tensor2d([...Array(16).keys()].map((i) => [i / 16]));
+  const ys = xs.mul(2).add(1).add(tf.randomNormal([16, 1], 0, 0.3, "float32", 7));
+  const history = await model.fit(xs, ys, {
+    epochs,
+    batchSize: 4,
+    validationSplit: 0.25,
+    verbose: 0,
+    callbacks: callbacks as tf.Callback[],
+  });
+  tf.dispose([xs, ys]);
+  return { model, history };
+}
+
+Deno.test("liveCurves({ stopper }) marks the stopper's stop, best and restored epochs (0-based API, 1-based labels)", async () => {
+  for (const order of ["stopper first", "dashboard first"] as const) {
+    const { sent, sink } = recorder();
+    const stopper = earlyStopping({ patience: 2, restoreBestWeights: true });
+    const live = liveCurves({ sink, throttleMs: 0, stopper });
+    const { model, history } = await fitWith(
+      order === "stopper first" ? [stopper, live] : [live, stopper],
+    );
+    model.dispose();
+    assert.ok(stopper.stoppedEpoch !== undefined, `${order}: the stopper fired`);
+    assert.equal(history.epoch.length, stopper.stoppedEpoch! + 1);
+    const fig = live.figure();
+    assert.equal(fig.layout.shapes?.[0].x0, stopper.stoppedEpoch! + 1, order);
+    assert.equal(fig.layout.meta?.stoppedEpoch, stopper.stoppedEpoch, order);
+    assert.equal(fig.layout.meta?.restoredEpoch, stopper.bestEpoch, order);
+    const label = `early stop (epoch ${stopper.stoppedEpoch! + 1})`;
+    assert.ok(fig.layout.annotations?.some((a) => a.text === label), order);
+    const final = sent[sent.length - 1].bundle["text/plain"] as string;
+    assert.match(final, new RegExp(`restored weights \\(epoch ${stopper.bestEpoch! + 1}\\)`));
+  }
+});
+
+Deno.test("liveCurves({ stopper }) draws no stop marker when the stopper never fired", async () => {
+  const { sink } = recorder();
+  const stopper = earlyStopping({ patience: 1000 });
+  const live = liveCurves({ sink, throttleMs: 0, stopper });
+  const { model } = await fitWith([stopper, live], 5);
+  model.dispose();
+  assert.equal(stopper.stoppedEpoch, undefined);
+  const fig = live.figure();
+  assert.deepEqual(fig.layout.shapes, []);
+  assert.ok(!fig.layout.annotations?.some((a) => String(a.text).startsWith("early stop")));
+});
+
+Deno.test("liveCurves() given another model's stopper says so and draws no markers", async () => {
+  const { sink } = recorder();
+  const stopper = earlyStopping({ patience: 1 });
+  const other = await fitWith([stopper], 8);
+  other.model.dispose();
+  assert.ok(stopper.stoppedEpoch !== undefined);
+  const live = liveCurves({ sink, throttleMs: 0, stopper });
+  const { model } = await fitWith([live], 3);
+  model.dispose();
+  const fig = live.figure();
+  assert.deepEqual(fig.layout.shapes, []);
+  assert.ok(fig.layout.annotations?.some((a) => /attached to another model/.test(String(a.text))));
+});
+
+Deno.test("liveCurves() given a stopper whose epoch is out of range says so", async () => {
+  const { sink } = recorder();
+  const live = liveCurves({ sink, throttleMs: 0, stopper: { stoppedEpoch: 9 } });
+  await live.onTrainBegin();
+  await live.onEpochEnd(0, { loss: 1, val_loss: 1 });
+  await live.onEpochEnd(1, { loss: 0.5, val_loss: 0.7 });
+  await live.onTrainEnd();
+  const fig = live.figure();
+  assert.deepEqual(fig.layout.shapes, []);
+  assert.ok(
+    fig.layout.annotations?.some((a) =>
+      /stoppedEpoch \(9\) is not an epoch of this run \(0…1\)/.test(String(a.text))
+    ),
+  );
 });
 
 Deno.test("liveCurves() with an unknown metric shows the message and lets training finish", async () => {
