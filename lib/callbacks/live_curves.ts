@@ -13,7 +13,7 @@
 import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 import { display, type DisplayOptions, inKernel, type MimeBundle } from "../core/output.ts";
 import type { Figure } from "../display/figure.ts";
-import { decimate, DEFAULT_MAX_POINTS } from "../display/figure.ts";
+import { decimate, DEFAULT_MAX_POINTS, roundValue } from "../display/figure.ts";
 import {
   historyFigure,
   type HistoryFigureOptions,
@@ -284,7 +284,7 @@ export class LiveCurves extends TrainingCallback {
         mode: "lines",
         name: "loss (batch)",
         x,
-        y: y.map((v) => (v === null || !Number.isFinite(v) ? null : Number(v.toPrecision(4)))),
+        y: y.map((v) => (v === null ? null : roundValue(v, 4))),
         xaxis: lossPlot === 0 ? "x" : `x${lossPlot + 1}`,
         yaxis: lossPlot === 0 ? "y" : `y${lossPlot + 1}`,
         line: { color: "#aaaaaa", width: 1 },

@@ -13,6 +13,7 @@ import { histogramFigure } from "./histogram_figure.ts";
 import { figureToSvg } from "./svg.ts";
 import { display, type DisplayOptions, type MimeBundle } from "../core/output.ts";
 import { escapeHtml } from "../core/html.ts";
+import { formatNumber } from "../core/format.ts";
 
 /** Options of {@linkcode tensorBundle} and {@linkcode showTensor}. */
 export interface TensorViewOptions extends DisplayOptions {
@@ -93,8 +94,7 @@ export function tensorStats(
   };
 }
 
-const fmt = (v: number | null) =>
-  v === null ? "–" : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+const fmt = (v: number | null) => (v === null ? "–" : formatNumber(v));
 
 function header(s: TensorStats, name?: string): string {
   const stats = s.size === 0
