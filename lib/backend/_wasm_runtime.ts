@@ -318,15 +318,12 @@ function poolControl(module: BackendWasmModule, field: PoolField): PoolControl |
   };
 }
 
-/** What the kernels in `wasm_kernels.ts` read to decide whether to use the pool. */
+/** What the kernels in `wasm_kernels.ts` read (through `_registry.ts`) to decide whether to use the pool. */
 export interface ParallelPolicy {
   pool: PoolControl;
   /** Kernels estimated below this many flops run on the main thread alone. */
   minFlops: number;
 }
-
-/** Key under which the policy hangs on tfjs's wasm module object. */
-export const PARALLEL_POLICY: unique symbol = Symbol.for("tfjs-deno.parallelPolicy") as never;
 
 /**
  * After tfjs created its thread pool (in `BackendWasm`'s constructor): a control for

@@ -13,7 +13,6 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import {
   controlPool,
   defaultWasmDir,
-  PARALLEL_POLICY,
   type ParallelPolicy,
   simdSupported,
   startWasmRuntime,
@@ -21,7 +20,8 @@ import {
   type WasmFlavor,
   type WasmRuntime,
 } from "./_wasm_runtime.ts";
-import { registerWasmTrainingKernels, WASM_MATMUL } from "./wasm_kernels.ts";
+import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { setWasmBackendState } from "./_registry.ts";
 import { gemmSupported, WasmMatMul } from "./_gemm.ts";
 import { silenceNodeBanner } from "./quiet.ts";
 
@@ -231,10 +231,10 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
   }
   const poolThreads = runtime.module.tfjs.getThreadsCount();
   const pool = controlPool(runtime);
+  let parallel: ParallelPolicy | undefined;
   if (pool && minParallelFlops > 0) {
     pool.use(1);
-    const policy: ParallelPolicy = { pool, minFlops: minParallelFlops };
-    Object.assign(runtime.module, { [PARALLEL_POLICY]: policy });
+    parallel = { pool, minFlops: minParallelFlops };
   } else if (flavor === "threaded-simd" && !pool) {
     notes.push("every kernel uses the thread pool (pool layout not recognised in this build)");
   }
@@ -258,7 +258,6 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
         bootTimeoutMs,
         minParallelFlops === 0 ? 0 : Math.max(minParallelFlops, MIN_PARALLEL_PRODUCT_FLOPS),
       );
-      Object.assign(runtime.module, { [WASM_MATMUL]: matmul });
       const terminate = runtime.terminate;
       runtime.terminate = () => {
         matmul?.terminate();
@@ -274,6 +273,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<WasmInfo> {
   } else {
     notes.push("matrix products run on XNNPACK: this runtime lacks WebAssembly relaxed SIMD");
   }
+  setWasmBackendState(backend, { parallel, matmul });
   const info: WasmInfo = {
     simd: flavor !== "plain",
     threads: poolThreads,

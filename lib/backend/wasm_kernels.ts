@@ -26,8 +26,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { PARALLEL_POLICY, type ParallelPolicy } from "./_wasm_runtime.ts";
-import { MAX_PACKED_BYTES, packedBytes, type WasmMatMul, WorkerLostError } from "./_gemm.ts";
+import { MAX_PACKED_BYTES, packedBytes, WorkerLostError } from "./_gemm.ts";
+import { wasmBackendState } from "./_registry.ts";
 
 type Info = tf.TensorInfo;
 type Attrs = tf.NamedAttrMap;
@@ -410,9 +410,7 @@ const FLOPS: Record<string, FlopEstimate> = {
 function parallelWhenLarge(original: tf.KernelFunc, flops: FlopEstimate): tf.KernelFunc {
   const kernel = (args: KernelArgs) => {
     const backend = args.backend as BackendWasm;
-    const policy = (backend.wasm as unknown as { [PARALLEL_POLICY]?: ParallelPolicy })[
-      PARALLEL_POLICY
-    ];
+    const policy = wasmBackendState(backend).parallel;
     if (!policy) return original(args);
     const work = flops(args.inputs as Record<string, Info>, args.attrs ?? {});
     if (work < policy.minFlops) return original(args);
@@ -425,9 +423,6 @@ function parallelWhenLarge(original: tf.KernelFunc, flops: FlopEstimate): tf.Ker
   };
   return Object.assign(kernel, { [PARALLEL]: true, [OURS]: true }) as unknown as tf.KernelFunc;
 }
-
-/** Key under which `useWasm` hangs the FMA product engine on tfjs's wasm module. */
-export const WASM_MATMUL: unique symbol = Symbol.for("tfjs-deno.wasmMatMul") as never;
 
 /**
  * a · b (optionally transposed) on the library's FMA kernel (`_gemm.ts`), reading the
@@ -442,7 +437,7 @@ function fmaProduct(
   transposeA: boolean,
   transposeB: boolean,
 ): Info | undefined {
-  const engine = (backend.wasm as unknown as { [WASM_MATMUL]?: WasmMatMul })[WASM_MATMUL];
+  const engine = wasmBackendState(backend).matmul;
   if (!engine || a.dtype !== "float32" || b.dtype !== "float32") return undefined;
   const ra = a.shape.length;
   const rb = b.shape.length;
