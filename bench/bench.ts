@@ -2,15 +2,8 @@
  * `deno task bench`: backends × workloads (W1–W4 of issue #3), each the median of
  * several runs after a warm-up, printed as a table and written as JSON.
  *
- * Flags:
- *   --backends=cpu,wasm-1,wasm-N,webgpu   which backends (default: all available; add
- *                                         wasm-1-xnnpack, wasm-N-xnnpack for tfjs's own
- *                                         matrix products)
- *   --workloads=W1,W2,W3,W4               which workloads (default: all)
- *   --runs=3                              timed runs per cell (median reported)
- *   --threads=N                           threads of `wasm-N` (default: all cores)
- *   --quick                               smaller workloads, 1 run (smoke test)
- *   --json=build/bench/latest.json        where the JSON goes
+ * Flags (`deno task bench --help` lists them): `--backends=…`, `--workloads=…`, `--runs=N`,
+ * `--threads=N`, `--quick`, `--json=PATH`.
  *
  * See bench/README.md for how to read the output.
  *
@@ -27,6 +20,37 @@ import {
   useWebGpu,
 } from "../lib/backend/mod.ts";
 import { type Workload, WORKLOADS } from "./workloads.ts";
+import { commandLine } from "../tools/_args.ts";
+
+/** The command line of `deno task bench`. */
+const COMMAND = {
+  usage: "deno task bench [flags]",
+  summary: "Backends × workloads (W1–W4), each cell the median of several runs after a " +
+    "warm-up, printed as a table and written as JSON. bench/README.md says how to read it.",
+  flags: {
+    backends: {
+      type: "string",
+      value: "LIST",
+      description: "which of cpu,wasm-1,wasm-N,webgpu, or wasm-1-xnnpack,wasm-N-xnnpack for " +
+        "tfjs's own matrix products (default: all available, without -xnnpack)",
+    },
+    workloads: {
+      type: "string",
+      value: "LIST",
+      description: "which workloads",
+      default: "W1,W2,W3,W4",
+    },
+    runs: { type: "integer", description: "timed runs per cell, median reported", default: 3 },
+    threads: { type: "integer", description: "threads of wasm-N (default: all cores)" },
+    quick: { type: "boolean", description: "smaller workloads, 1 run (smoke test)" },
+    json: {
+      type: "string",
+      value: "PATH",
+      description: "where the JSON goes",
+      default: "build/bench/latest.json",
+    },
+  },
+} as const;
 
 /** One backend configuration of the benchmark. */
 interface BenchBackend {
@@ -63,13 +87,6 @@ function print(line = ""): void {
   Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
 }
 
-function flag(name: string): string | undefined {
-  const prefix = `--${name}=`;
-  const hit = Deno.args.find((a) => a === `--${name}` || a.startsWith(prefix));
-  if (hit === undefined) return undefined;
-  return hit.startsWith(prefix) ? hit.slice(prefix.length) : "true";
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -92,12 +109,13 @@ function format(value: number | null, unit: string): string {
 }
 
 async function main(): Promise<void> {
+  const { values } = commandLine(COMMAND);
   silenceNodeBanner();
-  const quick = flag("quick") !== undefined;
-  const runs = quick ? 1 : Number(flag("runs") ?? 3);
-  const threads = Number(flag("threads") ?? availableCores());
-  const jsonPath = flag("json") ?? "build/bench/latest.json";
-  const wanted = (flag("workloads") ?? "W1,W2,W3,W4").split(",");
+  const quick = values.quick;
+  const runs = quick ? 1 : values.runs;
+  const threads = values.threads ?? availableCores();
+  const jsonPath = values.json;
+  const wanted = values.workloads.split(",");
   const workloads = WORKLOADS.filter((w) => wanted.includes(w.id));
 
   const probe = await probeWebGpu({ allowSoftwareAdapter: true });
@@ -127,7 +145,7 @@ async function main(): Promise<void> {
     });
   }
   // The -xnnpack variants (tfjs's own products, for comparison) run only when named.
-  const backendNames = (flag("backends") ??
+  const backendNames = (values.backends ??
     all.map((b) => b.label).filter((l) => !l.endsWith("-xnnpack")).join(",")).split(",");
   const backends = all.filter((b) => backendNames.includes(b.label));
 

@@ -33,15 +33,24 @@ import { liveCurves } from "../lib/callbacks/mod.ts";
 import { plotlyJsSource, plotlyScriptTag } from "../lib/display/plotly_js.ts";
 import { executeNotebook, joinText, type Notebook, ROOT } from "../tools/notebooks.ts";
 import { findJupyterPython } from "../tools/jupyter.ts";
+import { commandLine } from "../tools/_args.ts";
 
-const args = new Map(
-  Deno.args.filter((a) => a.startsWith("--")).map((a) => {
-    const [k, v = "true"] = a.slice(2).split("=");
-    return [k, v] as const;
-  }),
-);
-const RUNS = Number(args.get("runs") ?? 20);
-const JSON_OUT = args.get("json") ?? `${ROOT}/build/bench/display.json`;
+const { values: args } = commandLine({
+  usage: "deno run -A bench/display_bench.ts [flags]",
+  summary: "Display benchmarks: bytes and build time per figure, plotly.js once per " +
+    "notebook, live-dashboard updates without and with a Jupyter kernel.",
+  flags: {
+    runs: { type: "integer", description: "timed runs per measurement, median", default: 20 },
+    "no-kernel": { type: "boolean", description: "skip part 4 (needs Jupyter)" },
+    json: {
+      type: "string",
+      value: "PATH",
+      description: "where the JSON goes (default: build/bench/display.json)",
+    },
+  },
+});
+const RUNS = args.runs;
+const JSON_OUT = args.json ?? `${ROOT}/build/bench/display.json`;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -178,7 +187,7 @@ interface KernelResult {
   late: number;
 }
 let kernel: KernelResult | string = "skipped (--no-kernel)";
-if (!args.has("no-kernel")) {
+if (!args["no-kernel"]) {
   const probe = await findJupyterPython();
   if (!probe.ok) {
     kernel = `skipped: ${probe.reason}`;

@@ -20,6 +20,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend, silenceNodeBanner, useWasm } from "../lib/backend/mod.ts";
 import { w4Setup } from "./workloads.ts";
+import { commandLine } from "../tools/_args.ts";
 
 const EPOCHS = 200;
 const STEPS = EPOCHS * 4;
@@ -108,9 +109,21 @@ async function profileBackend(label: string): Promise<Record<string, number>> {
 }
 
 if (import.meta.main) {
+  const { values } = commandLine({
+    usage: "deno run -A bench/step_profile.ts [flags]",
+    summary: "Where one W4 training step spends its time, layer by layer of model.fit, " +
+      "in µs per step.",
+    flags: {
+      backends: {
+        type: "string",
+        value: "LIST",
+        description: "cpu and wasm-T for T threads",
+        default: "cpu,wasm-1",
+      },
+    },
+  });
   silenceNodeBanner();
-  const flagValue = Deno.args.find((a) => a.startsWith("--backends="))?.split("=")[1];
-  const labels = (flagValue ?? "cpu,wasm-1").split(",");
+  const labels = values.backends.split(",");
   const table: Record<string, Record<string, number>> = {};
   for (const label of labels) table[label] = await profileBackend(label);
   const names = Object.keys(table[labels[0]]);

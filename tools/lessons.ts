@@ -1,11 +1,11 @@
 // deno-lint-ignore-file no-console -- a command-line script: the console is its interface
 /**
  * `deno task lessons`: the main job, headless. Executes every notebook in notebooks/
- * (or the ones named on the command line; `--out=DIR` writes elsewhere). Outputs that
- * arrive after their cell's `idle` are kept and counted in the `late` column; with
- * `--strict` they fail the notebook. through the real kernel, writes executed
- * copies and HTML exports to build/lessons/, prints a table and exits non-zero on any
- * error or lost output.
+ * (or the ones named on the command line) through the real kernel, writes executed
+ * copies and HTML exports to build/lessons/ (`--out=DIR` writes elsewhere), prints a
+ * table and exits non-zero on any error or lost output. Outputs that arrive after their
+ * cell's `idle` are kept and counted in the `late` column; with `--strict` they fail the
+ * notebook. `--help` lists the flags.
  *
  * A notebook that fails leaves `build/lessons/NAME.failed.ipynb` (the executed copy, for
  * reading the error) and no `NAME.ipynb`/`NAME.html`, so the build folder never holds a
@@ -15,12 +15,25 @@
  */
 import { describeFailure, executeNotebook, type NotebookRun, ROOT } from "./notebooks.ts";
 import { ensureJupyter } from "./jupyter.ts";
+import { commandLine } from "./_args.ts";
 
-const outFlag = Deno.args.find((a) => a.startsWith("--out="));
-const BUILD = outFlag?.slice("--out=".length) ?? `${ROOT}/build/lessons`;
-const notebookArgs = Deno.args.filter((a) => !a.startsWith("--"));
+const { values, positionals: notebookArgs } = commandLine({
+  usage: "deno task lessons [flags] [NOTEBOOK...]",
+  summary: "Execute the notebooks headless through the real kernel, write executed copies " +
+    "and HTML exports, print a table; exit 1 on any error or lost output.",
+  positionals: "notebooks to run (default: every notebooks/*.ipynb)",
+  flags: {
+    out: {
+      type: "string",
+      value: "DIR",
+      description: "where executed notebooks go (default: build/lessons)",
+    },
+    strict: { type: "boolean", description: "fail a notebook on late outputs too" },
+  },
+});
+const BUILD = values.out ?? `${ROOT}/build/lessons`;
 // --strict: a late output (kept here, dropped by stock nbconvert) fails the notebook too.
-const strict = Deno.args.includes("--strict");
+const strict = values.strict;
 const passed = (run: NotebookRun) => run.ok && (run.robust || !strict);
 
 async function listNotebooks(args: string[]): Promise<string[]> {
