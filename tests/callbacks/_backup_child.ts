@@ -8,13 +8,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { backupAndRestore } from "../../lib/callbacks/backup_and_restore.ts";
 import { fixture, linearModel, weightsOf } from "./_fit_fixture.ts";
+import { say } from "../_kill.ts";
 
 await tf.setBackend("cpu");
 const [dir, epochs, delay = "0"] = Deno.args;
 const data = fixture();
 const model = linearModel(0.05, "adam");
 const backup = backupAndRestore({ dir });
-const encoder = new TextEncoder();
 await backup.fit(model, data.xs, data.ys, {
   epochs: Number(epochs),
   batchSize: 4,
@@ -23,9 +23,9 @@ await backup.fit(model, data.xs, data.ys, {
   validationData: [data.valXs, data.valYs],
   callbacks: {
     onEpochEnd: async (epoch) => {
-      await Deno.stdout.write(encoder.encode(`epoch ${epoch}\n`));
+      await say(`epoch ${epoch}`);
       await new Promise((r) => setTimeout(r, Number(delay)));
     },
   },
 });
-await Deno.stdout.write(encoder.encode(`weights ${JSON.stringify(weightsOf(model))}\n`));
+await say(`weights ${JSON.stringify(weightsOf(model))}`);

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { modelCheckpoint } from "../../lib/callbacks/model_checkpoint.ts";
+import { say } from "../_kill.ts";
 
 await tf.setBackend("cpu");
 const [dir] = Deno.args;
@@ -16,7 +17,6 @@ model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
 const xs = tf.randomNormal([64, 600], 0, 1, "float32", 1);
 const ys = tf.randomNormal([64, 1], 0, 1, "float32", 2);
 let saves = 0;
-const encoder = new TextEncoder();
 await model.fit(xs, ys, {
   epochs: 1000,
   batchSize: 8,
@@ -25,7 +25,7 @@ await model.fit(xs, ys, {
     modelCheckpoint({ filepath: `${dir}/last`, saveFreq: 1 }),
     new (class extends tf.Callback {
       override async onBatchEnd() {
-        await Deno.stdout.write(encoder.encode(`saved ${++saves}\n`));
+        await say(`saved ${++saves}`);
       }
     })(),
   ],

@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { stopOnInterrupt } from "../../lib/callbacks/stop_on.ts";
 import { fixture, linearModel } from "./_fit_fixture.ts";
+import { say } from "../_kill.ts";
 
 await tf.setBackend("cpu");
 const data = fixture();
@@ -23,7 +24,7 @@ const history = await model.fit(data.xs, data.ys, {
     // comes from stopOnInterrupt.
     new (class extends tf.Callback {
       override async onBatchEnd() {
-        if (++batches === 1) await Deno.stdout.write(new TextEncoder().encode("training\n"));
+        if (++batches === 1) await say("training");
       }
       override onTrainEnd() {
         trainEnd = true;

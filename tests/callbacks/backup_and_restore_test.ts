@@ -4,6 +4,7 @@ import { backupAndRestore } from "../../lib/callbacks/backup_and_restore.ts";
 import { stopOn } from "../../lib/callbacks/stop_on.ts";
 import { callbackList } from "../../lib/callbacks/callback_list.ts";
 import { fixture, linearModel, weightsOf } from "./_fit_fixture.ts";
+import { killChild, runChild } from "../_kill.ts";
 
 await tf.setBackend("cpu");
 
@@ -50,41 +51,18 @@ Deno.test("backupAndRestore() stopped mid-run then resumed ends with the uninter
 });
 
 Deno.test("backupAndRestore() a process killed with SIGKILL resumes to the same weights", async () => {
-  const child = (dir: string, delay: number) =>
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        new URL("./_backup_child.ts", import.meta.url).pathname,
-        dir,
-        "10",
-        String(delay),
-      ],
-      stdout: "piped",
-      stderr: "null",
-    });
+  const child = new URL("./_backup_child.ts", import.meta.url);
   const root = await Deno.makeTempDir();
   // Uninterrupted run.
-  const full = new TextDecoder().decode((await child(`${root}/full`, 0).output()).stdout);
+  const full = (await runChild(child, [`${root}/full`, "10", "0"])).stdout;
   const expected = full.match(/weights (.*)/)![1];
   // Interrupted run: kill while epoch 4's hook pauses (before or during its backup,
   // which runs after the user's hooks), then resume.
-  const proc = child(`${root}/killed`, 30).spawn();
-  const reader = proc.stdout.getReader();
-  let out = "";
-  while (!out.includes("epoch 4\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`child ended early: ${out}`);
-    out += new TextDecoder().decode(value);
-  }
-  proc.kill("SIGKILL");
-  assert.equal((await proc.status).signal, "SIGKILL");
-  reader.releaseLock();
-  await proc.stdout.cancel().catch(() => {});
-  assert.ok(!out.includes("weights"), "killed before finishing");
-  const resumed = new TextDecoder().decode((await child(`${root}/killed`, 0).output()).stdout);
+  const killed = await killChild(child, [`${root}/killed`, "10", "30"], {
+    when: { stdout: "epoch 4\n" },
+  });
+  assert.ok(!killed.stdout.includes("weights"), "killed before finishing");
+  const resumed = (await runChild(child, [`${root}/killed`, "10", "0"])).stdout;
   const epochs = [...resumed.matchAll(/epoch (\d+)/g)].map((m) => Number(m[1]));
   assert.ok(epochs[0] >= 4 && epochs[0] <= 5 && epochs.at(-1) === 9, `resumed: ${epochs}`);
   assert.equal(resumed.match(/weights (.*)/)![1], expected);

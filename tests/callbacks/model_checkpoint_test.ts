@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { modelCheckpoint } from "../../lib/callbacks/model_checkpoint.ts";
 import { loadModel, loadWeights } from "../../lib/io/model_files.ts";
 import { fixture, linearModel, weightsOf } from "./_fit_fixture.ts";
+import { killChild } from "../_kill.ts";
 
 await tf.setBackend("cpu");
 
@@ -167,30 +168,10 @@ Deno.test("modelCheckpoint() rejects bad options by name", () => {
 Deno.test("modelCheckpoint() a training process killed (SIGKILL) while saving leaves a loadable checkpoint", async () => {
   for (const delayMs of [0, 5, 13]) {
     const dir = await Deno.makeTempDir();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        new URL("./_checkpoint_child.ts", import.meta.url).pathname,
-        dir,
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const reader = child.stdout.getReader();
-    let out = "";
-    while (!out.includes("saved 3\n")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`child ended early: ${out}`);
-      out += new TextDecoder().decode(value);
-    }
-    await new Promise((r) => setTimeout(r, delayMs));
-    child.kill("SIGKILL");
-    assert.equal((await child.status).signal, "SIGKILL");
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
+    await killChild(new URL("./_checkpoint_child.ts", import.meta.url), [dir], {
+      when: { stdout: "saved 3\n" },
+      delayMs,
+    });
     const model = await loadModel(`${dir}/last`);
     const y = model.predict(tf.ones([1, 600])) as tf.Tensor;
     assert.ok(Number.isFinite(y.dataSync()[0]));

@@ -5,6 +5,7 @@ import { callbackList } from "../../lib/callbacks/callback_list.ts";
 import { earlyStopping } from "../../lib/callbacks/early_stopping.ts";
 import { csvLogger } from "../../lib/callbacks/csv_logger.ts";
 import { fixture, linearModel, weightsOf } from "./_fit_fixture.ts";
+import { killChild } from "../_kill.ts";
 
 await tf.setBackend("cpu");
 
@@ -122,33 +123,13 @@ Deno.test(
     ignore: Deno.build.os === "windows",
   },
   async () => {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-env",
-        "--allow-read",
-        new URL("./_interrupt_child.ts", import.meta.url).pathname,
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const reader = child.stdout.getReader();
-    let out = "";
-    while (!out.includes("training\n")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`child ended early: ${out}`);
-      out += new TextDecoder().decode(value);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-    child.kill("SIGINT");
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      out += new TextDecoder().decode(value);
-    }
-    const status = await child.status;
-    assert.equal(status.code, 0, `child output: ${out}`);
-    const summary = JSON.parse(out.trim().split("\n").at(-1)!);
+    const { status, stdout, stderr } = await killChild(
+      new URL("./_interrupt_child.ts", import.meta.url),
+      [],
+      { when: { stdout: "training\n" }, signal: "SIGINT", delayMs: 200 },
+    );
+    assert.equal(status.code, 0, `child output: ${stdout}${stderr}`);
+    const summary = JSON.parse(stdout.trim().split("\n").at(-1)!);
     assert.equal(summary.trainEnd, true);
     assert.equal(summary.finite, true);
     assert.ok(summary.batches > 1);

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { saveModel } from "../../lib/io/model_files.ts";
+import { say } from "../_kill.ts";
 
 await tf.setBackend("cpu");
 const [dir, unitsArg = "1000"] = Deno.args;
@@ -14,9 +15,8 @@ const units = Number(unitsArg);
 const model = tf.sequential({
   layers: [tf.layers.dense({ units, inputShape: [units], useBias: false })],
 });
-const encoder = new TextEncoder();
 for (let k = 1; k < 10_000; k++) {
   model.setWeights([tf.fill([units, units], k)]);
   await saveModel(model, dir);
-  await Deno.stdout.write(encoder.encode(`saved ${k}\n`));
+  await say(`saved ${k}`);
 }

@@ -6,6 +6,7 @@ import {
   MODEL_JSON,
   registerFileSystemRouter,
 } from "../../lib/io/file_system.ts";
+import { killChild } from "../_kill.ts";
 
 await tf.setBackend("cpu");
 
@@ -136,32 +137,10 @@ Deno.test("fileSystem() a process killed mid-save (SIGKILL) leaves a loadable ch
   let killedMidWrite = 0;
   for (const delayMs of [0, 3, 7, 11, 17]) {
     const dir = await Deno.makeTempDir();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        new URL("./_save_loop.ts", import.meta.url).pathname,
-        dir,
-        String(units),
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const reader = child.stdout.getReader();
-    let out = "";
-    while (!out.includes("saved 3\n")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`save loop ended early: ${out}`);
-      out += new TextDecoder().decode(value);
-    }
-    await new Promise((r) => setTimeout(r, delayMs));
-    child.kill("SIGKILL");
-    const status = await child.status;
-    assert.equal(status.signal, "SIGKILL");
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
+    await killChild(new URL("./_save_loop.ts", import.meta.url), [dir, String(units)], {
+      when: { stdout: "saved 3\n" },
+      delayMs,
+    });
     if ((await names(dir)).some((n) => n.includes(".tmp-"))) killedMidWrite++;
     const loaded = await tf.loadLayersModel(fileSystem(dir));
     const values = loaded.getWeights()[0].dataSync();
