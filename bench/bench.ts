@@ -21,6 +21,7 @@ import {
 } from "../lib/backend/mod.ts";
 import { type Workload, WORKLOADS } from "./workloads.ts";
 import { commandLine } from "../tools/_args.ts";
+import { textTable } from "../lib/core/text_table.ts";
 
 /** The command line of `deno task bench`. */
 const COMMAND = {
@@ -237,22 +238,18 @@ async function main(): Promise<void> {
   const labels = backends.map((b) => b.label).filter((l) =>
     result.cells.some((c) => c.backend === l)
   );
-  const width = (label: string) => Math.max(11, label.length + 2);
-  print(
-    `\n${"workload".padEnd(54)}${labels.map((l) => l.padStart(width(l))).join("")}  wasm-N/1`,
-  );
-  for (const workload of workloads) {
+  const rows = workloads.map((workload) => {
     const cells = labels.map((l) =>
       result.cells.find((c) => c.backend === l && c.workload === workload.id)
     );
     const ratio = result.threadSpeedup[workload.id];
-    print(
-      `${`${workload.id} ${workload.title} [${workload.unit}]`.padEnd(54)}${
-        cells.map((c, i) => format(c?.median ?? null, workload.unit).padStart(width(labels[i])))
-          .join("")
-      }  ${ratio ? `${ratio.toFixed(2)}×` : "—"}`,
-    );
-  }
+    return [
+      `${workload.id} ${workload.title} [${workload.unit}]`,
+      ...cells.map((c) => format(c?.median ?? null, workload.unit)),
+      ratio ? `${ratio.toFixed(2)}×` : "—",
+    ];
+  });
+  print(`\n${textTable(["workload", ...labels, "wasm-N/1"], rows, { gap: "   " })}`);
   await Deno.mkdir(jsonPath.split("/").slice(0, -1).join("/") || ".", { recursive: true });
   await Deno.writeTextFile(jsonPath, JSON.stringify(result, null, 2) + "\n");
   print(`\nJSON: ${jsonPath}`);

@@ -34,6 +34,7 @@ import { plotlyJsSource, plotlyScriptTag } from "../lib/display/plotly_js.ts";
 import { executeNotebook, joinText, type Notebook, ROOT } from "../tools/notebooks.ts";
 import { findJupyterPython } from "../tools/jupyter.ts";
 import { commandLine } from "../tools/_args.ts";
+import { textTable } from "../lib/core/text_table.ts";
 
 const { values: args } = commandLine({
   usage: "deno run -A bench/display_bench.ts [flags]",
@@ -276,18 +277,19 @@ if (!args["no-kernel"]) {
 const lines: string[] = [];
 lines.push(`Display benchmarks (median of ${RUNS} runs; ${Deno.build.os}/${Deno.build.arch})`);
 lines.push("");
-lines.push(
-  "figure                               figure ms  bundle ms   plotly json        html         svg   total",
-);
-for (const r of rows) {
-  lines.push(
-    `${r.figure.padEnd(36)} ${r.buildFigureMs.toFixed(2).padStart(9)} ${
-      r.bundleMs.toFixed(2).padStart(10)
-    } ${kb(r.bytes["application/vnd.plotly.v1+json"]).padStart(13)} ${
-      kb(r.bytes["text/html"]).padStart(11)
-    } ${kb(r.bytes["image/svg+xml"]).padStart(11)} ${kb(r.total).padStart(9)}`,
-  );
-}
+lines.push(textTable(
+  ["figure", "figure ms", "bundle ms", "plotly json", "html", "svg", "total"],
+  rows.map((r) => [
+    r.figure,
+    r.buildFigureMs.toFixed(2),
+    r.bundleMs.toFixed(2),
+    kb(r.bytes["application/vnd.plotly.v1+json"]),
+    kb(r.bytes["text/html"]),
+    kb(r.bytes["image/svg+xml"]),
+    kb(r.total),
+  ]),
+  { gap: "   " },
+));
 lines.push("");
 lines.push(
   `plotly.js, once per notebook: ${kb(packed)} inlined (gzip+base64), ${

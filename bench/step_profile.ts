@@ -21,6 +21,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend, silenceNodeBanner, useWasm } from "../lib/backend/mod.ts";
 import { w4Setup } from "./workloads.ts";
 import { commandLine } from "../tools/_args.ts";
+import { textTable } from "../lib/core/text_table.ts";
 
 const EPOCHS = 200;
 const STEPS = EPOCHS * 4;
@@ -128,14 +129,6 @@ if (import.meta.main) {
   for (const label of labels) table[label] = await profileBackend(label);
   const names = Object.keys(table[labels[0]]);
   print(`W4 step breakdown, µs per step (load average ${Deno.loadavg()[0].toFixed(2)})`);
-  print(`${"".padEnd(28)}${labels.map((l) => l.padStart(10)).join("")}`);
-  for (const name of names) {
-    print(
-      `${name.padEnd(28)}${
-        labels.map((l) => table[l][name].toFixed(name.includes("calls") ? 0 : 0).padStart(10)).join(
-          "",
-        )
-      }`,
-    );
-  }
+  const rows = names.map((name) => [name, ...labels.map((l) => table[l][name].toFixed(0))]);
+  print(textTable(["", ...labels], rows, { gap: "    " }));
 }

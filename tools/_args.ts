@@ -166,7 +166,7 @@ export function helpText(spec: CommandSpec): string {
     ...(spec.positionals ? ["", `Arguments: ${spec.positionals}`] : []),
     "",
     "Flags:",
-    textTable(rows[0], rows.slice(1), { align: ["left", "left"], indent: "  " }),
+    textTable([], rows, { align: ["left", "left"], indent: "  " }),
   ].join("\n");
 }
 

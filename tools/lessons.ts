@@ -16,6 +16,7 @@
 import { describeFailure, executeNotebook, type NotebookRun, ROOT } from "./notebooks.ts";
 import { ensureJupyter } from "./jupyter.ts";
 import { commandLine } from "./_args.ts";
+import { textTable } from "../lib/core/text_table.ts";
 
 const { values, positionals: notebookArgs } = commandLine({
   usage: "deno task lessons [flags] [NOTEBOOK...]",
@@ -60,14 +61,6 @@ async function removeIfExists(path: string): Promise<void> {
   await Deno.remove(path).catch((e) => {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   });
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) =>
-    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [fmt(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(fmt)]
-    .join("\n");
 }
 
 try {
@@ -129,7 +122,7 @@ for (const nb of notebooks) {
     console.error(describeFailure(run));
   }
 }
-const rows = [["notebook", "seconds", "cells", "outputs", "errors", "late"]];
+const rows: string[][] = [];
 for (const r of runs) {
   rows.push([
     r.notebook.split("/").at(-1)!,
@@ -140,7 +133,10 @@ for (const r of runs) {
     String(r.late.length),
   ]);
 }
-console.log(`\n${table(rows)}\n\nexecuted notebooks and HTML exports: ${BUILD}/`);
+const header = ["notebook", "seconds", "cells", "outputs", "errors", "late"];
+console.log(
+  `\n${textTable(header, rows, { rule: "-" })}\n\nexecuted notebooks and HTML exports: ${BUILD}/`,
+);
 const failed = runs.filter((r) => !passed(r));
 if (failed.length > 0) {
   console.error(

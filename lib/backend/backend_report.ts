@@ -6,6 +6,7 @@
  */
 import { JUPYTER_DISPLAY, type MimeBundle } from "../core/output.ts";
 import { escapeHtml } from "../core/html.ts";
+import { textTable } from "../core/text_table.ts";
 
 /** A backend {@linkcode selectBackend} can choose. */
 export type BackendName = "webgpu" | "wasm" | "cpu";
@@ -88,14 +89,15 @@ export class BackendReport implements BackendReportData {
 
   /** Plain-text report, several lines. */
   toString(): string {
-    const width = Math.max(...this.attempts.map((a) => a.backend.length), 7);
+    const attempts = textTable([], this.attempts.map((a) => [a.backend, a.outcome, a.reason]), {
+      align: ["left", "left", "left"],
+      indent: "  ",
+    });
     const lines = [
       `Backend: ${this.summary} — tfjs ${this.tfjsVersion}, chosen in ${
         Math.round(this.elapsedMs)
       } ms`,
-      ...this.attempts.map((a) =>
-        `  ${a.backend.padEnd(width)}  ${a.outcome.padEnd(9)}  ${a.reason}`
-      ),
+      ...(attempts ? [attempts] : []),
       ...this.notes.map((n) => `  note: ${n}`),
     ];
     return lines.join("\n");

@@ -15,14 +15,20 @@ export interface TextTableOptions {
   gap?: string;
   /** Characters before every line. @default {""} */
   indent?: string;
+  /**
+   * A character repeated under each column's header (the gaps stay blank), e.g. `"-"`.
+   * @default {no rule}
+   */
+  rule?: string;
 }
 
 /**
- * Lay out rows of cells as aligned plain text, the header first.
+ * Lay out rows of cells as aligned plain text, the header first. Column widths fit the
+ * widest cell; rows may be ragged.
  *
- * @param header Column names.
+ * @param header Column names; `[]` for a table without a header line.
  * @param rows Cells, one array per row (missing cells are blank).
- * @param options Alignment, gap between columns, indent.
+ * @param options Alignment, gap between columns, indent, a rule under the header.
  * @returns Lines joined by `\n`, trailing spaces trimmed.
  * @example
  * ```ts
@@ -38,8 +44,9 @@ export function textTable(
   rows: ReadonlyArray<readonly string[]>,
   options: TextTableOptions = {},
 ): string {
-  const { gap = "  ", indent = "" } = options;
-  const all = [header, ...rows];
+  const { gap = "  ", indent = "", rule } = options;
+  const all = header.length > 0 ? [header, ...rows] : [...rows];
+  if (all.length === 0) return "";
   const columns = Math.max(...all.map((r) => r.length));
   const align = options.align ??
     Array.from({ length: columns }, (_, i) => i === 0 ? "left" : "right");
@@ -52,5 +59,9 @@ export function textTable(
       const cell = row[j] ?? "";
       return (align[j] ?? "right") === "left" ? cell.padEnd(w) : cell.padStart(w);
     }).join(gap).trimEnd();
-  return all.map(line).join("\n");
+  const lines = all.map(line);
+  if (rule !== undefined && header.length > 0) {
+    lines.splice(1, 0, indent + widths.map((w) => rule.repeat(w)).join(gap).trimEnd());
+  }
+  return lines.join("\n");
 }

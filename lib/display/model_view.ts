@@ -8,6 +8,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { display, type DisplayOptions, type MimeBundle } from "../core/output.ts";
 import { escapeHtml } from "../core/html.ts";
+import { textTable } from "../core/text_table.ts";
 
 /** One row of {@linkcode modelSummary}. */
 export interface LayerRow {
@@ -125,11 +126,10 @@ export function modelBundle(model: tf.LayersModel, options: ModelViewOptions = {
     count(l.params),
     l.trainable ? "yes" : "no",
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ")
-      .trimEnd();
-  const rule = "─".repeat(widths.reduce((a, b) => a + b + 2, -2));
+  const [headLine, ...rowLines] = textTable(header, rows, {
+    align: ["left", "left", "right", "left"],
+  }).split("\n");
+  const rule = "─".repeat(Math.max(headLine.length, ...rowLines.map((l) => l.length)));
   const totals = [
     `Total params: ${count(s.totalParams)}`,
     `Trainable params: ${count(s.trainableParams)}`,
@@ -139,9 +139,9 @@ export function modelBundle(model: tf.LayersModel, options: ModelViewOptions = {
   const text = [
     `Model "${s.name}"`,
     rule,
-    line(header),
+    headLine,
     rule,
-    ...rows.map(line),
+    ...rowLines,
     ...more,
     rule,
     ...totals,
