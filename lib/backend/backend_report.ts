@@ -39,6 +39,9 @@ export interface BackendReportData {
   elapsedMs: number;
 }
 
+/** The facts of a {@linkcode BackendReport} are its fields (declared once, above). */
+export interface BackendReport extends BackendReportData {}
+
 /**
  * Outcome of backend selection. Prints as plain text (`String(report)`) and shows as an
  * HTML table in a notebook (`await show(report)`).
@@ -54,26 +57,10 @@ export interface BackendReportData {
  * console.log(report.toString());
  * ```
  */
-export class BackendReport implements BackendReportData {
-  backend: BackendName;
-  attempts: BackendAttempt[];
-  simd: boolean | null;
-  threads: number | null;
-  adapter: string | null;
-  tfjsVersion: string;
-  notes: string[];
-  elapsedMs: number;
-
-  /** @param data The facts to report. */
+export class BackendReport {
+  /** @param data The facts to report; they become the report's fields. */
   constructor(data: BackendReportData) {
-    this.backend = data.backend;
-    this.attempts = data.attempts;
-    this.simd = data.simd;
-    this.threads = data.threads;
-    this.adapter = data.adapter;
-    this.tfjsVersion = data.tfjsVersion;
-    this.notes = data.notes;
-    this.elapsedMs = data.elapsedMs;
+    Object.assign(this, data);
   }
 
   /** One line: the backend and its speed-relevant details. */
@@ -105,16 +92,7 @@ export class BackendReport implements BackendReportData {
 
   /** Plain data, for JSON. */
   toJSON(): BackendReportData {
-    return {
-      backend: this.backend,
-      attempts: this.attempts,
-      simd: this.simd,
-      threads: this.threads,
-      adapter: this.adapter,
-      tfjsVersion: this.tfjsVersion,
-      notes: this.notes,
-      elapsedMs: this.elapsedMs,
-    };
+    return { ...this };
   }
 
   /** HTML table (and the plain text) for Jupyter. */

@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { addRowsToSegments } from "./_segment_sum.ts";
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -32,13 +33,7 @@ function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const out = x.dtype === "int32"
     ? new Int32Array(numSegments * width)
     : new Float32Array(numSegments * width);
-  for (let row = 0; row < ids.length; row++) {
-    const segment = ids[row];
-    if (segment < 0 || segment >= numSegments) continue;
-    const from = row * width;
-    const to = segment * width;
-    for (let k = 0; k < width; k++) out[to + k] += xs[from + k];
-  }
+  addRowsToSegments(out, xs, ids, numSegments, width);
   return backend.makeTensorInfo([numSegments, ...inner], x.dtype, out);
 }
 

@@ -28,6 +28,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { MAX_PACKED_BYTES, packedBytes, WorkerLostError } from "./_gemm.ts";
 import { wasmBackendState } from "./_registry.ts";
+import { addRowsToSegments } from "./_segment_sum.ts";
 
 type Info = tf.TensorInfo;
 type Attrs = tf.NamedAttrMap;
@@ -158,7 +159,8 @@ function conv2DBackpropFilter(args: KernelArgs): Info {
 
 /**
  * out[s, …] = Σ_{i : ids[i] = s} x[i, …] for 0 ≤ s < numSegments (ids outside are
- * dropped, as in TensorFlow). One pass over the rows of `x`.
+ * dropped, as in TensorFlow). One pass over the rows of `x` (`addRowsToSegments`), in
+ * the wasm heap.
  */
 function unsortedSegmentSum(
   args: KernelArgs,
@@ -174,13 +176,7 @@ function unsortedSegmentSum(
   values.fill(0);
   const xs = backend.typedArrayFromHeap(x);
   const ids = backend.typedArrayFromHeap(segmentIds);
-  for (let row = 0; row < ids.length; row++) {
-    const segment = ids[row];
-    if (segment < 0 || segment >= numSegments) continue;
-    const from = row * width;
-    const to = segment * width;
-    for (let k = 0; k < width; k++) values[to + k] += xs[from + k];
-  }
+  addRowsToSegments(values, xs, ids, numSegments, width);
   return out;
 }
 

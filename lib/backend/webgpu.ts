@@ -91,34 +91,23 @@ function ensureRuntimeDir(): void {
 export async function probeWebGpu(options: WebGpuOptions = {}): Promise<WebGpuProbe> {
   const { allowSoftwareAdapter = false } = options;
   const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) {
-    return {
-      adapter: null,
-      description: null,
-      software: false,
-      reason: "navigator.gpu is not available in this runtime",
-    };
-  }
+  const unavailable = (reason: string): WebGpuProbe => ({
+    adapter: null,
+    description: null,
+    software: false,
+    reason,
+  });
+  if (!gpu) return unavailable("navigator.gpu is not available in this runtime");
   ensureRuntimeDir();
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      adapter: null,
-      description: null,
-      software: false,
-      reason: `navigator.gpu.requestAdapter() failed: ${message}`,
-    };
+    return unavailable(`navigator.gpu.requestAdapter() failed: ${message}`);
   }
   if (!adapter) {
-    return {
-      adapter: null,
-      description: null,
-      software: false,
-      reason: "no GPU adapter found (navigator.gpu.requestAdapter() returned null)",
-    };
+    return unavailable("no GPU adapter found (navigator.gpu.requestAdapter() returned null)");
   }
   const description = describe(adapter.info);
   const software = isSoftware(adapter.info);
