@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { rng } from "../lib/data/rng.ts";
 
 /** One workload: name, unit, and a function that runs it once and returns its metric. */
 export interface Workload {
@@ -28,25 +29,43 @@ export interface PreparedWorkload {
   dispose(): void;
 }
 
-/** Seeded normal values (Box–Muller over mulberry32), as a Float32Array. */
+/** `n` seeded standard normal values (the library's {@linkcode rng}). */
 function seededNormal(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    out[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-  }
-  return out;
+  const random = rng(seed);
+  return Float32Array.from({ length: n }, () => random.normal());
 }
 
+/** `n` seeded integers in [0, max). */
 function seededInts(n: number, max: number, seed: number): Int32Array {
-  return Int32Array.from(seededNormal(n, seed), (v) => Math.abs(Math.floor(v * 1e6)) % max);
+  const random = rng(seed);
+  return Int32Array.from({ length: n }, () => random.int(max));
+}
+
+/**
+ * A workload that times one `model.fit(x, y, args)` per run, the metric computed from its
+ * milliseconds; disposing it disposes the model and the data.
+ */
+function timedFit(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  args: { epochs: number; batchSize: number },
+  described: { size: string; slow?: boolean; metric: (ms: number) => number },
+): Promise<PreparedWorkload> {
+  const { size, slow, metric } = described;
+  return Promise.resolve({
+    size,
+    slow,
+    async run() {
+      const start = performance.now();
+      await model.fit(x, y, { ...args, verbose: 0 });
+      return metric(performance.now() - start);
+    },
+    dispose: () => {
+      tf.dispose([x, y]);
+      model.dispose();
+    },
+  });
 }
 
 /** W1: one 1024×1024 float32 matrix product, read back; GFLOP/s = 2·n³ / seconds. */
@@ -103,17 +122,9 @@ export const W2: Workload = {
       ],
     });
     model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
-    return Promise.resolve({
+    return timedFit(model, x, y, { epochs: 1, batchSize: 64 }, {
       size: `1 epoch of ${samples} samples`,
-      async run() {
-        const start = performance.now();
-        await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
-        return samples / ((performance.now() - start) / 1000);
-      },
-      dispose: () => {
-        tf.dispose([x, y]);
-        model.dispose();
-      },
+      metric: (ms) => samples / (ms / 1000),
     });
   },
 };
@@ -168,23 +179,14 @@ export const W3: Workload = {
       ],
     });
     model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
-    return Promise.resolve({
+    return timedFit(model, x, y, { epochs: 1, batchSize: 32 }, {
       size: `1 epoch of ${samples} samples`,
       slow: backend === "cpu",
-      async run() {
-        const start = performance.now();
-        await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
-        return samples / ((performance.now() - start) / 1000);
-      },
-      dispose: () => {
-        tf.dispose([x, y]);
-        model.dispose();
-      },
+      metric: (ms) => samples / (ms / 1000),
     });
   },
 };
 
-/** W4: per-step overhead — Dense(1) on 100 samples, SGD, batch 32, 200 epochs. */
 /**
  * W4's data and model: Dense(1) on 100 seeded samples of y = 2x + 1, SGD(0.01), MSE.
  * Shared with bench/step_profile.ts, which takes one W4 step apart.
@@ -203,6 +205,7 @@ export function w4Setup(): { x: tf.Tensor2D; y: tf.Tensor2D; model: tf.Sequentia
   return { x, y, model };
 }
 
+/** W4: per-step overhead — Dense(1) on 100 samples, SGD, batch 32, 200 epochs. */
 export const W4: Workload = {
   id: "W4",
   title: "Dense(1), 100 samples, SGD, 200 epochs",
@@ -212,17 +215,9 @@ export const W4: Workload = {
     const epochs = quick ? 50 : 200;
     const steps = epochs * Math.ceil(100 / 32);
     const { x, y, model } = w4Setup();
-    return Promise.resolve({
+    return timedFit(model, x, y, { epochs, batchSize: 32 }, {
       size: `${epochs} epochs = ${steps} steps`,
-      async run() {
-        const start = performance.now();
-        await model.fit(x, y, { epochs, batchSize: 32, verbose: 0 });
-        return ((performance.now() - start) * 1000) / steps;
-      },
-      dispose: () => {
-        tf.dispose([x, y]);
-        model.dispose();
-      },
+      metric: (ms) => (ms * 1000) / steps,
     });
   },
 };
