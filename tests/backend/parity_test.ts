@@ -10,6 +10,7 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { rng } from "../../lib/data/rng.ts";
 import {
   probeWebGpu,
   releaseWasm,
@@ -31,16 +32,10 @@ interface Trained {
   weights: Float32Array[];
 }
 
-/** Seeded values in [-1, 1) (mulberry32). */
+/** Seeded uniform values in [-1, 1) (the library's mulberry32 `rng`). */
 function seeded(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  });
+  const random = rng(seed);
+  return Float32Array.from({ length: n }, () => random.uniform(-1, 1));
 }
 
 /** MLP with Dropout, L1/L2 and SGD + momentum on a regression target. */

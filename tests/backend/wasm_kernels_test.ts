@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { rng } from "../../lib/data/rng.ts";
 import {
   registerWasmTrainingKernels,
   releaseWasm,
@@ -12,18 +13,10 @@ import {
   WASM_TRAINING_KERNELS,
 } from "../../lib/backend/mod.ts";
 
-/** Seeded uniform values in [-1, 1) (mulberry32). */
+/** Seeded uniform values in [-1, 1) (the library's mulberry32 `rng`). */
 function seeded(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  const random = rng(seed);
+  return Float32Array.from({ length: n }, () => random.uniform(-1, 1));
 }
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
