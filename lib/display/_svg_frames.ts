@@ -1,0 +1,185 @@
+/**
+ * Subplot frames of the static SVG renderer (private): one clip path per x/y axis pair,
+ * the frame, grid lines, tick labels and axis titles.
+ *
+ * @module
+ */
+import type { Trace } from "./figure.ts";
+import { type Axes, axisOf, type AxisState, px, r1 } from "./_svg_axes.ts";
+import { escapeHtml } from "../core/html.ts";
+
+/** A subplot's box in px. */
+interface Box {
+  x0: number;
+  x1: number;
+  yTop: number;
+  yBottom: number;
+}
+
+function niceStep(span: number, target: number): number {
+  const raw = span / Math.max(1, target);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / mag;
+  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+}
+
+function formatTick(v: number, step: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) {
+    const s = v.toExponential(1);
+    return s.replace(/\.0e/, "e").replace("e+", "e");
+  }
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  return v.toFixed(decimals);
+}
+
+/** Tick positions (in axis units) and labels. */
+function ticks(axis: AxisState, pixels: number): Array<[number, string]> {
+  const lo = Math.min(axis.lo, axis.hi);
+  const hi = Math.max(axis.lo, axis.hi);
+  if (axis.kind === "category") {
+    const every = Math.max(1, Math.ceil(axis.categories.length / Math.max(1, pixels / 40)));
+    return axis.categories.flatMap((c, i) => i % every === 0 ? [[i, c] as [number, string]] : []);
+  }
+  if (axis.kind === "log" && hi - lo >= 1) return decadeTicks(lo, hi);
+  if (axis.kind === "log") {
+    const vlo = 10 ** lo;
+    const vhi = 10 ** hi;
+    const step = niceStep(vhi - vlo, 4);
+    const out: Array<[number, string]> = [];
+    for (let v = Math.ceil(vlo / step) * step; v <= vhi; v += step) {
+      out.push([Math.log10(v), formatTick(v, step)]);
+    }
+    return out;
+  }
+  const target = Math.max(2, Math.floor(pixels / (axis.letter === "x" ? 80 : 50)));
+  const step = axis.spec.dtick ?? niceStep(hi - lo, target);
+  const out: Array<[number, string]> = [];
+  const first = Math.ceil(lo / step - 1e-9) * step;
+  for (let v = first; v <= hi + step * 1e-9 && out.length < 50; v += step) {
+    const clean = Math.abs(v) < step * 1e-9 ? 0 : v;
+    out.push([clean, formatTick(clean, step)]);
+  }
+  return out;
+}
+
+/** Ticks of a log axis spanning a decade or more: every decade, and 2 and 5 on short ones. */
+function decadeTicks(lo: number, hi: number): Array<[number, string]> {
+  const every = Math.max(1, Math.ceil((hi - lo) / 8));
+  const out: Array<[number, string]> = [];
+  const minor = hi - lo < 3 ? [2, 5] : [];
+  for (let e = Math.floor(lo); e <= hi; e += every) {
+    if (e >= lo) out.push([e, formatTick(10 ** e, 10 ** e)]);
+    for (const k of minor) {
+      const v = e + Math.log10(k);
+      if (v >= lo && v <= hi) out.push([v, formatTick(k * 10 ** e, 10 ** e)]);
+    }
+  }
+  return out;
+}
+
+/** The x/y axis pairs that get a frame: those traces use, and x axes anchored to a y. */
+function subplotPairs(axes: Axes, traces: Trace[]): Map<string, [AxisState, AxisState]> {
+  const pairs = new Map<string, [AxisState, AxisState]>();
+  for (const t of traces) {
+    pairs.set(`${t.xaxis ?? "x"}${t.yaxis ?? "y"}`, [axisOf(axes, t, "x"), axisOf(axes, t, "y")]);
+  }
+  for (const axis of axes.values()) {
+    if (axis.letter !== "x") continue;
+    const anchor = axes.get(axis.spec.anchor ?? "y");
+    if (anchor && ![...pairs.values()].some(([a]) => a === axis)) {
+      pairs.set(`${axis.id}${anchor.id}`, [axis, anchor]);
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Draw every subplot's clip path, frame, grid, tick labels and axis titles.
+ *
+ * @returns The clip path id of each axis pair, by `"x2y2"`-style key.
+ */
+export function drawFrames(out: string[], axes: Axes, traces: Trace[]): Map<string, string> {
+  const clipIds = new Map<string, string>();
+  for (const [key, [ax, ay]] of subplotPairs(axes, traces)) {
+    const id = `c${clipIds.size}`;
+    clipIds.set(key, id);
+    if (ax.spec.visible === false && ay.spec.visible === false) {
+      out.push(
+        `<clipPath id="${id}"><rect x="${r1(ax.p0)}" y="${r1(ay.p1)}" ` +
+          `width="${r1(ax.p1 - ax.p0)}" height="${r1(ay.p0 - ay.p1)}"/></clipPath>`,
+      );
+      continue;
+    }
+    const box: Box = {
+      x0: Math.min(ax.p0, ax.p1),
+      x1: Math.max(ax.p0, ax.p1),
+      yTop: Math.min(ay.p0, ay.p1),
+      yBottom: Math.max(ay.p0, ay.p1),
+    };
+    const rect = `x="${r1(box.x0)}" y="${r1(box.yTop)}" width="${r1(box.x1 - box.x0)}" ` +
+      `height="${r1(box.yBottom - box.yTop)}"`;
+    out.push(`<clipPath id="${id}"><rect ${rect}/></clipPath>`);
+    out.push(`<rect ${rect} fill="#ffffff" stroke="#bbbbbb"/>`);
+    for (const axis of [ax, ay]) {
+      if (axis.spec.visible === false) continue;
+      drawTicks(out, axis, box);
+      drawAxisTitle(out, axis, box);
+    }
+  }
+  return clipIds;
+}
+
+/** Grid lines (not on category axes) and tick labels of one axis. */
+function drawTicks(out: string[], axis: AxisState, box: Box): void {
+  const { x0, x1, yTop, yBottom } = box;
+  const grid = axis.spec.showgrid !== false && axis.kind !== "category";
+  const labels = axis.spec.showticklabels !== false;
+  for (const [v, label] of ticks(axis, Math.abs(axis.p1 - axis.p0))) {
+    const p = r1(px(axis, v));
+    if (axis.letter === "x") {
+      if (grid) {
+        out.push(
+          `<line x1="${p}" y1="${r1(yTop)}" x2="${p}" y2="${r1(yBottom)}" stroke="#eeeeee"/>`,
+        );
+      }
+      if (labels) {
+        out.push(
+          `<text x="${p}" y="${r1(yBottom + 15)}" font-size="11" text-anchor="middle" ` +
+            `fill="#444">${escapeHtml(label)}</text>`,
+        );
+      }
+    } else {
+      if (grid) {
+        out.push(`<line x1="${r1(x0)}" y1="${p}" x2="${r1(x1)}" y2="${p}" stroke="#eeeeee"/>`);
+      }
+      if (labels) {
+        out.push(
+          `<text x="${r1(x0 - 5)}" y="${r1(p + 4)}" font-size="11" text-anchor="end" ` +
+            `fill="#444">${escapeHtml(label)}</text>`,
+        );
+      }
+    }
+  }
+}
+
+/** An axis title: centred under the x axis, rotated left of the y axis. */
+function drawAxisTitle(out: string[], axis: AxisState, box: Box): void {
+  const text = axis.spec.title?.text;
+  if (!text) return;
+  const { x0, x1, yTop, yBottom } = box;
+  if (axis.letter === "x") {
+    out.push(
+      `<text x="${r1((x0 + x1) / 2)}" y="${r1(yBottom + 34)}" font-size="12" ` +
+        `text-anchor="middle" fill="#222">${escapeHtml(text)}</text>`,
+    );
+    return;
+  }
+  const cy = r1((yTop + yBottom) / 2);
+  const cx = r1(x0 - 46);
+  out.push(
+    `<text x="${cx}" y="${cy}" font-size="12" text-anchor="middle" fill="#222" ` +
+      `transform="rotate(-90 ${cx} ${cy})">${escapeHtml(text)}</text>`,
+  );
+}
