@@ -7,6 +7,7 @@
 import type { Trace } from "./figure.ts";
 import { type Axes, axisOf, type AxisState, px, r1 } from "./_svg_axes.ts";
 import { escapeHtml } from "../core/html.ts";
+import { formatNumber } from "../core/format.ts";
 
 /** A subplot's box in px. */
 interface Box {
@@ -21,17 +22,6 @@ function niceStep(span: number, target: number): number {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const f = raw / mag;
   return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
-}
-
-function formatTick(v: number, step: number): string {
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) {
-    const s = v.toExponential(1);
-    return s.replace(/\.0e/, "e").replace("e+", "e");
-  }
-  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
-  return v.toFixed(decimals);
 }
 
 /** Tick positions (in axis units) and labels. */
@@ -49,7 +39,7 @@ function ticks(axis: AxisState, pixels: number): Array<[number, string]> {
     const step = niceStep(vhi - vlo, 4);
     const out: Array<[number, string]> = [];
     for (let v = Math.ceil(vlo / step) * step; v <= vhi; v += step) {
-      out.push([Math.log10(v), formatTick(v, step)]);
+      out.push([Math.log10(v), formatNumber(v, { step })]);
     }
     return out;
   }
@@ -59,7 +49,7 @@ function ticks(axis: AxisState, pixels: number): Array<[number, string]> {
   const first = Math.ceil(lo / step - 1e-9) * step;
   for (let v = first; v <= hi + step * 1e-9 && out.length < 50; v += step) {
     const clean = Math.abs(v) < step * 1e-9 ? 0 : v;
-    out.push([clean, formatTick(clean, step)]);
+    out.push([clean, formatNumber(clean, { step })]);
   }
   return out;
 }
@@ -70,10 +60,10 @@ function decadeTicks(lo: number, hi: number): Array<[number, string]> {
   const out: Array<[number, string]> = [];
   const minor = hi - lo < 3 ? [2, 5] : [];
   for (let e = Math.floor(lo); e <= hi; e += every) {
-    if (e >= lo) out.push([e, formatTick(10 ** e, 10 ** e)]);
+    if (e >= lo) out.push([e, formatNumber(10 ** e, { step: 10 ** e })]);
     for (const k of minor) {
       const v = e + Math.log10(k);
-      if (v >= lo && v <= hi) out.push([v, formatTick(k * 10 ** e, 10 ** e)]);
+      if (v >= lo && v <= hi) out.push([v, formatNumber(k * 10 ** e, { step: 10 ** e })]);
     }
   }
   return out;

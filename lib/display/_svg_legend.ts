@@ -5,9 +5,10 @@
  * @module
  */
 import type { Trace } from "./figure.ts";
-import { type ColorBar, formatCell, inLegend, type LegendEntry, markerSvg } from "./_svg_traces.ts";
+import { type ColorBar, inLegend, type LegendEntry, markerSvg } from "./_svg_traces.ts";
 import { scaleStops } from "./_color.ts";
 import { escapeHtml } from "../core/html.ts";
+import { formatNumber } from "../core/format.ts";
 
 /** Width in px the legend takes: room for the longest name, at most 200. */
 export function legendWidth(traces: Trace[]): number {
@@ -51,10 +52,10 @@ export function colorbarSvg(bar: ColorBar, x: number, top: number, plotH: number
     }</linearGradient>`,
     `<rect x="${x}" y="${top}" width="14" height="${barH}" fill="url(#cb)" stroke="#bbb"/>`,
     `<text x="${x + 18}" y="${top + 9}" font-size="11" fill="#444">${
-      escapeHtml(formatCell(bar.hi))
+      escapeHtml(formatNumber(bar.hi, { precision: 3 }))
     }</text>`,
     `<text x="${x + 18}" y="${top + barH}" font-size="11" fill="#444">${
-      escapeHtml(formatCell(bar.lo))
+      escapeHtml(formatNumber(bar.lo, { precision: 3 }))
     }</text>`,
   ];
 }

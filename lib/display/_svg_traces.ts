@@ -20,6 +20,7 @@ import {
 import { colorAt, scaleStops, textColorOn } from "./_color.ts";
 import { pngDataUri } from "./png.ts";
 import { escapeHtml } from "../core/html.ts";
+import { formatNumber } from "../core/format.ts";
 
 /** SVG `stroke-dasharray` of each Plotly dash name. */
 export const DASH: Readonly<Record<string, string>> = {
@@ -274,7 +275,8 @@ function drawCellLabels(
     for (let c = 0; c < cols; c++) {
       const v = z[r][c];
       const given = Array.isArray(t.text) ? (t.text as string[][])[r]?.[c] : undefined;
-      const label = given ?? (v === null || v === undefined ? "" : formatCell(v));
+      const label = given ??
+        (v === null || v === undefined ? "" : formatNumber(v, { precision: 3 }));
       if (!label) continue;
       const rgb = v === null || v === undefined ? [255, 255, 255] : colorOf(v);
       out.push(
@@ -301,14 +303,6 @@ function drawImage(out: string[], t: Trace, ax: AxisState, ay: AxisState): void 
     }" height="${r1(Math.abs(yb - ya))}" preserveAspectRatio="none" ` +
       `style="image-rendering:pixelated" xlink:href="${escapeHtml(t.source as string)}"/>`,
   );
-}
-
-/** A heatmap cell's or colour bar end's number. */
-export function formatCell(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(1);
-  return String(Number(v.toPrecision(3)));
 }
 
 /** A marker in one of the Plotly symbols the builders use; a circle for any other. */

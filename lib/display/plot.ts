@@ -19,6 +19,7 @@ import type { Figure } from "./figure.ts";
 import { figureToSvg } from "./svg.ts";
 import { markPlotlySent, PLOTLY_READY_EVENT, plotlyScriptTag, plotlySent } from "./plotly_js.ts";
 import { display, type DisplayOptions, inKernel, type MimeBundle } from "../core/output.ts";
+import { formatNumber } from "../core/format.ts";
 
 /** MIME type of a Plotly figure (JupyterLab's Plotly extension, VS Code). */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -63,8 +64,8 @@ export function figureSummary(figure: Figure): string {
       const unit = t.type === "bar" ? "bars" : "points";
       lines.push(
         `  ${name}: ${t.y?.length ?? 0} ${unit}` +
-          (last !== undefined && t.type === "scatter" ? `, last ${fmt(last)}` : "") +
-          (t.type === "bar" ? `, total ${fmt(ys.reduce((a, b) => a + b, 0))}` : ""),
+          (last !== undefined && t.type === "scatter" ? `, last ${formatNumber(last)}` : "") +
+          (t.type === "bar" ? `, total ${formatNumber(ys.reduce((a, b) => a + b, 0))}` : ""),
       );
     } else if (t.type === "heatmap" || t.type === "contour") {
       const z = t.z ?? [];
@@ -79,7 +80,7 @@ export function figureSummary(figure: Figure): string {
       }
       lines.push(
         `  ${name}: ${z.length}×${z[0]?.length ?? 0} ${t.type}` +
-          (lo <= hi ? `, values ${fmt(lo)}..${fmt(hi)}` : ""),
+          (lo <= hi ? `, values ${formatNumber(lo)}..${formatNumber(hi)}` : ""),
       );
     } else if (t.type === "image") {
       const meta = figure.layout?.meta;
@@ -95,12 +96,6 @@ export function figureSummary(figure: Figure): string {
     lines.push(`  ${notes.nonFinite} non-finite values (NaN/Infinity) shown as gaps`);
   }
   return lines.join("\n");
-}
-
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return String(v);
-  return String(Number(v.toPrecision(4)));
 }
 
 /** JSON that is safe inside a `<script>` element. */
