@@ -124,6 +124,12 @@ export interface Axis {
   scaleanchor?: string;
   /** Ticks at integer steps etc. @default {undefined} */
   dtick?: number;
+  /**
+   * How Plotly writes tick exponents: `"power"` (10⁻³), `"e"` (1e-3), `"SI"`/`"B"`
+   * (SI prefixes, 1m), `"none"`.
+   * @default {"B"} (Plotly's; {@linkcode figureBundle} shows log axes with `"power"`)
+   */
+  exponentformat?: "none" | "e" | "E" | "power" | "SI" | "B";
   /** Whether the axis is drawn at all. @default {true} */
   visible?: boolean;
 }

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Figure } from "./figure.ts";
+import type { Axis, Figure, Layout } from "./figure.ts";
 import { figureToSvg } from "./svg.ts";
 import { markPlotlySent, PLOTLY_READY_EVENT, plotlyScriptTag, plotlySent } from "./plotly_js.ts";
 import { display, type DisplayOptions, inKernel, type MimeBundle } from "../core/output.ts";
@@ -107,7 +107,26 @@ function scriptJson(value: unknown): string {
 }
 
 /**
- * Build the MIME bundle of a figure (no kernel needed).
+ * The layout Plotly gets: a copy of the figure's in which every log axis that does not
+ * choose an `exponentformat` is given `"power"`, so its ticks read 10⁻¹², 10⁻⁶, 1 (as the
+ * static SVG draws them) instead of Plotly's SI prefixes 1p, 1µ, 1. One place for every
+ * builder; the figure itself is not changed.
+ */
+function plotlyLayout(layout: Layout | undefined): Layout {
+  const out: Layout = { ...layout };
+  for (const [key, axis] of Object.entries(out)) {
+    if (!/^[xy]axis\d*$/.test(key) || typeof axis !== "object" || axis === null) continue;
+    const spec = axis as Axis;
+    if (spec.type === "log" && spec.exponentformat === undefined) {
+      out[key as `${"x" | "y"}axis${number}`] = { ...spec, exponentformat: "power" };
+    }
+  }
+  return out;
+}
+
+/**
+ * Build the MIME bundle of a figure (no kernel needed). Log axes are shown with
+ * `exponentformat: "power"` unless the figure sets one.
  *
  * @param figure A Plotly figure from one of the builders.
  * @param options Which parts to include and whether to inline plotly.js.
@@ -128,14 +147,15 @@ export function figureBundle(figure: Figure, options: FigureBundleOptions = {}):
     config = { displaylogo: false, responsive: true },
   } = options;
   const bundle: MimeBundle = {};
-  if (plotlyJson) bundle[PLOTLY_MIME] = { data: figure.data, layout: figure.layout, config };
+  const layout = plotlyLayout(figure.layout);
+  if (plotlyJson) bundle[PLOTLY_MIME] = { data: figure.data, layout, config };
   const frame = svg || html ? figureToSvg(figure) : "";
   if (html) {
     const id = `tfjs-plot-${sessionTag}-${++divCounter}`;
     const width = figure.layout?.width ?? 640;
     const height = figure.layout?.height ?? 400;
     const draw = `(function () {
-  var figure = ${scriptJson({ data: figure.data, layout: figure.layout, config })};
+  var figure = ${scriptJson({ data: figure.data, layout, config })};
   var tries = 0;
   function draw() {
     var el = document.getElementById("${id}");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { figureBundle, figureSummary, plot, PLOTLY_MIME } from "@lib/display/plot.ts";
 import { historyFigure, imageGridFigure, lineFigure } from "@lib/display/mod.ts";
+import type { Figure, Layout } from "@lib/display/figure.ts";
 
 const fig = historyFigure({ loss: [1, 0.5, 0.25], val_loss: [1.2, 0.5, 0.7] });
 
@@ -75,4 +76,30 @@ Deno.test("plot() outside a kernel prints the text summary", async () => {
     console.log = original;
   }
   assert.deepEqual(printed, ['Figure "down"\n  y: 2 points, last 0']);
+});
+
+Deno.test('figureBundle() gives every log axis exponentformat "power", in a copy of the layout', () => {
+  const logFig = lineFigure([0, 1, 2], [1e-12, 1e-6, 1], { logY: true });
+  const bundle = figureBundle(logFig);
+  const layout = (bundle[PLOTLY_MIME] as { layout: Layout }).layout;
+  assert.equal(layout.yaxis?.exponentformat, "power");
+  assert.equal(layout.yaxis?.type, "log", "the rest of the axis is kept");
+  assert.equal(layout.xaxis?.exponentformat, undefined, "linear axes keep Plotly's default");
+  assert.equal(logFig.layout.yaxis?.exponentformat, undefined, "the figure is not changed");
+  assert.match(bundle["text/html"] as string, /"exponentformat":"power"/);
+});
+
+Deno.test("figureBundle() keeps an exponentformat the figure chose, on every subplot's axis", () => {
+  const fig: Figure = {
+    data: [{ type: "scatter", y: [1, 10] }, { type: "scatter", y: [1, 10], yaxis: "y2" }],
+    layout: {
+      yaxis: { type: "log", exponentformat: "e" },
+      yaxis2: { type: "log" },
+      xaxis2: { type: "log" },
+    },
+  };
+  const layout = (figureBundle(fig)[PLOTLY_MIME] as { layout: Layout }).layout;
+  assert.equal(layout.yaxis?.exponentformat, "e");
+  assert.equal(layout.yaxis2?.exponentformat, "power");
+  assert.equal(layout.xaxis2?.exponentformat, "power");
 });

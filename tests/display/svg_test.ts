@@ -58,10 +58,52 @@ Deno.test("figureToSvg() escapes text", () => {
   assert.match(figureToSvg(figures.line), />a &lt; b &amp; c</);
 });
 
+/** The y axis' tick labels of an SVG, top to bottom (they are drawn right-aligned). */
+function yTickLabels(svg: string): string[] {
+  const ticks = [
+    ...svg.matchAll(
+      /<text x="[\d.]+" y="([\d.]+)" font-size="\d+" text-anchor="end"[^>]*>([^<]*)</g,
+    ),
+  ];
+  return ticks.sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => m[2]);
+}
+
 Deno.test("figureToSvg() breaks lines at gaps and labels log axes in decades", () => {
   const svg = figureToSvg(historyFigure({ loss: [100, 10, NaN, 1, 0.1] }, { logY: true }));
   assert.equal(svg.match(/<path d="M[^"]*"/)?.[0].match(/M/g)?.length, 2, "two segments");
-  for (const tick of [">100<", ">10<", ">1<", ">0.1<"]) assert.ok(svg.includes(tick), tick);
+  for (const tick of [">10²<", ">10<", ">1<", ">10⁻¹<"]) assert.ok(svg.includes(tick), tick);
+});
+
+Deno.test("figureToSvg() labels log axes in powers of ten, not SI prefixes or e-notation", () => {
+  const x = [0, 1, 2, 3];
+  const svg = figureToSvg(lineFigure(x, [1e-12, 1e-6, 1, 300], { logY: true }));
+  assert.deepEqual(yTickLabels(svg), [
+    "10²",
+    "1",
+    "10⁻²",
+    "10⁻⁴",
+    "10⁻⁶",
+    "10⁻⁸",
+    "10⁻¹⁰",
+    "10⁻¹²",
+  ]);
+});
+
+Deno.test("figureToSvg() labels a short log axis' minor ticks with their digit, smaller", () => {
+  const svg = figureToSvg(lineFigure([0, 1, 2], [0.06, 0.3, 0.9], { logY: true }));
+  assert.deepEqual(yTickLabels(svg), ["1", "5", "2", "10⁻¹"]);
+  assert.match(svg, /font-size="9" text-anchor="end" fill="#444">2</);
+  assert.match(svg, /font-size="11" text-anchor="end" fill="#444">10⁻¹</);
+});
+
+Deno.test("figureToSvg() labels a log axis under a decade with plain values", () => {
+  assert.deepEqual(yTickLabels(figureToSvg(lineFigure([0, 1], [2, 4], { logY: true }))), [
+    "4.0",
+    "3.5",
+    "3.0",
+    "2.5",
+    "2.0",
+  ]);
 });
 
 Deno.test("figureToSvg() embeds heatmaps as a PNG and writes cell values", () => {
