@@ -6,6 +6,7 @@
  */
 import type { Figure, Trace } from "./figure.ts";
 import { roundValue } from "./figure.ts";
+import { checkArray, checkRange, describe, isArrayLike } from "./_check.ts";
 
 /** Options of {@linkcode lossContourFigure}. */
 export interface LossContourOptions {
@@ -38,6 +39,8 @@ export interface LossContourOptions {
  * @param loss `(w0, w1) => loss`; non-finite results become empty cells.
  * @param options Ranges, resolution, path, log colouring.
  * @returns A Plotly figure: a contour trace, then the path (lines + markers).
+ * @throws When `loss` is not a function, a range is not two numbers, or a path step is not
+ *   `[w0, w1]`.
  * @example
  * ```ts
  * import { lossContourFigure } from "@lib/display/mod.ts";
@@ -63,6 +66,22 @@ export function lossContourFigure(
     width = 560,
     height = 480,
   } = options;
+  if (typeof loss !== "function") {
+    throw new TypeError(
+      `lossContourFigure(loss): loss is ${describe(loss)}, expected a function (w0, w1) => loss.`,
+    );
+  }
+  checkRange(xRange, "lossContourFigure(loss, options): options.xRange");
+  checkRange(yRange, "lossContourFigure(loss, options): options.yRange");
+  checkArray(path, "lossContourFigure(loss, options): options.path", "an array of [w0, w1] steps");
+  path.forEach((p, i) => {
+    if (!isArrayLike(p) || p.length !== 2) {
+      throw new RangeError(
+        `lossContourFigure(loss, options): options.path[${i}] is ${describe(p)}, expected ` +
+          "one step [w0, w1] (both weights after that step).",
+      );
+    }
+  });
   const n = Math.max(2, Math.min(150, Math.round(resolution)));
   const axis = ([lo, hi]: [number, number]) =>
     Array.from({ length: n }, (_, i) => roundValue(lo + ((hi - lo) * i) / (n - 1)) as number);

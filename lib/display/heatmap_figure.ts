@@ -8,6 +8,7 @@
 import type { ColorScale, Figure } from "./figure.ts";
 import { roundValue } from "./figure.ts";
 import { WHITE_BLUE } from "./_color.ts";
+import { checkArray } from "./_check.ts";
 
 /** Options of {@linkcode heatmapFigure}. */
 export interface HeatmapFigureOptions {
@@ -90,7 +91,8 @@ export function poolMatrix(
  * @param z Rows of numbers (`z[row][column]`); NaN/Infinity show as empty cells.
  * @param options Labels, colour scale, value labels, size cap.
  * @returns A Plotly figure.
- * @throws When rows differ in length or labels do not match the matrix.
+ * @throws When `z` is not rows of numbers, rows differ in length or labels do not match the
+ *   matrix.
  * @example
  * ```ts
  * import { heatmapFigure } from "@lib/display/mod.ts";
@@ -117,8 +119,14 @@ export function heatmapFigure(
     width = 560,
     height = 480,
   } = options;
+  checkArray(z, "heatmapFigure(z): z", "rows of numbers, z[row][column]");
   const rows = z.length;
+  for (let r = 0; r < rows; r++) {
+    checkArray(z[r], `heatmapFigure(z): row ${r}`, "an array of numbers");
+  }
   const cols = rows > 0 ? z[0].length : 0;
+  if (x !== undefined) checkArray(x, "heatmapFigure(z, options): options.x", "column labels");
+  if (y !== undefined) checkArray(y, "heatmapFigure(z, options): options.y", "row labels");
   for (let r = 0; r < rows; r++) {
     if (z[r].length !== cols) {
       throw new Error(
@@ -187,6 +195,12 @@ export function confusionMatrix(
   predictions: ArrayLike<number>,
   classes?: number,
 ): number[][] {
+  checkArray(labels, "confusionMatrix(labels, predictions): labels", "an array of class ids");
+  checkArray(
+    predictions,
+    "confusionMatrix(labels, predictions): predictions",
+    "an array of class ids (e.g. argMax(-1) of the model's output, read with await t.data())",
+  );
   if (labels.length !== predictions.length) {
     throw new Error(
       `confusionMatrix(): ${labels.length} labels but ${predictions.length} predictions. ` +
@@ -233,6 +247,7 @@ export interface ConfusionMatrixOptions {
  * @param matrix `matrix[true][predicted]` counts, e.g. from {@linkcode confusionMatrix}.
  * @param options Class names, normalisation, title.
  * @returns A Plotly figure; the title reports accuracy.
+ * @throws When `matrix` is not square, or there is not one class name per class.
  * @example
  * ```ts
  * import { confusionMatrixFigure } from "@lib/display/mod.ts";
@@ -244,7 +259,17 @@ export function confusionMatrixFigure(
   matrix: number[][],
   options: ConfusionMatrixOptions = {},
 ): Figure {
+  checkArray(matrix, "confusionMatrixFigure(matrix): matrix", "counts matrix[true][predicted]");
   const n = matrix.length;
+  matrix.forEach((row, i) => {
+    checkArray(row, `confusionMatrixFigure(matrix): row ${i}`, `an array of ${n} counts`);
+    if (row.length !== n) {
+      throw new RangeError(
+        `confusionMatrixFigure(matrix): row ${i} has ${row.length} counts but there are ${n} ` +
+          "rows. Pass a square matrix[true][predicted], e.g. from confusionMatrix().",
+      );
+    }
+  });
   const { classNames = Array.from({ length: n }, (_, i) => String(i)), normalize = false } =
     options;
   if (classNames.length !== n) {

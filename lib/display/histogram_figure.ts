@@ -9,6 +9,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Figure, Trace } from "./figure.ts";
 import { COLORWAY, roundValue, withAlpha } from "./figure.ts";
 import { subplotAxes, subplotGrid } from "./_subplots.ts";
+import { checkArray, checkRange, describe } from "./_check.ts";
 
 /** Bin edges and counts of {@linkcode histogram}. */
 export interface Histogram {
@@ -29,6 +30,8 @@ export interface Histogram {
  * @param bins Number of bins. @default {30}
  * @param range `[lo, hi]` of the bins. @default {the finite values' min and max}
  * @returns Edges, counts and how many values were skipped.
+ * @throws When `values` is not an array, `bins` is not a positive integer or `range` is not
+ *   two numbers.
  * @example
  * ```ts
  * import { histogram } from "@lib/display/mod.ts";
@@ -40,6 +43,8 @@ export function histogram(
   bins = 30,
   range?: [number, number],
 ): Histogram {
+  checkArray(values, "histogram(values): values", "an array of numbers");
+  if (range !== undefined) checkRange(range, "histogram(values, bins, range): range");
   if (!Number.isInteger(bins) || bins < 1) {
     throw new Error(`histogram(): bins must be a positive integer, got ${bins}. Try 30.`);
   }
@@ -118,6 +123,8 @@ function barsOf(h: Histogram): { x: number[]; y: number[]; width: number } {
  * @param values Values, or name → values for several series.
  * @param options Bins, range, titles, size.
  * @returns A Plotly figure with one bar trace per series.
+ * @throws When `values` is neither an array nor `{ name: array }`, or `options.range` is
+ *   not two numbers.
  * @example
  * ```ts
  * import { histogramFigure } from "@lib/display/mod.ts";
@@ -130,6 +137,20 @@ export function histogramFigure(
   options: HistogramFigureOptions = {},
 ): Figure {
   const { bins = 30, title, xTitle = "value", width = 640, height = 400 } = options;
+  if (!isSeries(values)) {
+    if (typeof values !== "object" || values === null) {
+      throw new TypeError(
+        `histogramFigure(values): values is ${describe(values)}, expected an array of ` +
+          "numbers, or { name: numbers } for several series.",
+      );
+    }
+    for (const [name, v] of Object.entries(values)) {
+      checkArray(v, `histogramFigure(values): values["${name}"]`, "an array of numbers");
+    }
+  }
+  if (options.range !== undefined) {
+    checkRange(options.range, "histogramFigure(values, options): options.range");
+  }
   const named: Record<string, ArrayLike<number>> = isSeries(values) ? { values } : values;
   const names = Object.keys(named);
   const range = options.range ?? sharedRange(Object.values(named));
@@ -251,6 +272,13 @@ export function weightHistogramFigure(
         "For a model, pass `await layerWeights(model)`.",
     );
   }
+  layers.forEach((l, i) =>
+    checkArray(
+      l?.values,
+      `weightHistogramFigure(layers): layers[${i}].values`,
+      "an array of weights (entries are { name, values })",
+    )
+  );
   layers = layers.filter((l) => l.values.length > 0);
   const data: Trace[] = layers.map((layer, i) => {
     const h = histogram(layer.values, bins);

@@ -7,6 +7,7 @@
  */
 import type { Annotation, Figure } from "./figure.ts";
 import { pngDataUri } from "./png.ts";
+import { checkArray } from "./_check.ts";
 
 /** Options of {@linkcode imageGridFigure}. */
 export interface ImageGridOptions {
@@ -39,7 +40,8 @@ export interface ImageGridOptions {
  *   one flat array (e.g. `tensor.dataSync()` of shape `[n, 28, 28]` or `[n, 784]`).
  * @param options Size, columns, labels, predictions, cap.
  * @returns A Plotly figure with one image trace.
- * @throws When the values do not split into `width × height` images.
+ * @throws When the values do not split into `width × height` images, or there is not one
+ *   label (prediction) per image.
  * @example
  * ```ts
  * import { imageGridFigure } from "@lib/display/mod.ts";
@@ -63,10 +65,16 @@ export function imageGridFigure(
     title,
   } = options;
   const size = width * height;
+  checkArray(
+    images,
+    "imageGridFigure(images): images",
+    "one array per image, or all pixels in one array",
+  );
   const list: ArrayLike<number>[] = Array.isArray(images) && typeof images[0] === "object"
     ? (images as ArrayLike<number>[])
     : splitFlat(images as ArrayLike<number>, size, width, height);
   list.forEach((img, i) => {
+    checkArray(img, `imageGridFigure(images): images[${i}]`, `${size} pixel values`);
     if (img.length !== size) {
       throw new Error(
         `imageGridFigure(): image ${i} has ${img.length} values, expected ${width}×${height} = ` +
@@ -74,6 +82,16 @@ export function imageGridFigure(
       );
     }
   });
+  for (const [what, values] of [["labels", labels], ["predictions", predictions]] as const) {
+    if (values === undefined) continue;
+    checkArray(values, `imageGridFigure(images, options): options.${what}`, "one per image");
+    if (values.length !== list.length) {
+      throw new RangeError(
+        `imageGridFigure(): ${list.length} images but ${values.length} ${what}. Pass one ` +
+          `${what === "labels" ? "label" : "prediction"} per image (the same slice of the data).`,
+      );
+    }
+  }
   const count = Math.min(list.length, maxImages);
   const columns = Math.max(1, Math.min(options.columns ?? Math.min(10, count), count || 1));
   const rows = Math.max(1, Math.ceil(count / columns));

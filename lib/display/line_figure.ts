@@ -6,6 +6,7 @@
  */
 import type { Figure, Trace } from "./figure.ts";
 import { cleanSeries, COLORWAY, decimate, DEFAULT_MAX_POINTS } from "./figure.ts";
+import { checkArray } from "./_check.ts";
 
 /** A named series for {@linkcode lineFigure}. */
 export interface Series {
@@ -96,7 +97,8 @@ function axesLayout(options: XYFigureOptions) {
  * @param y One series (y values, one per x) or several named {@linkcode Series}.
  * @param options Titles, log scale, size.
  * @returns A Plotly figure.
- * @throws When a series' length differs from its x values' (the message gives both).
+ * @throws When x or y is not an array, or a series' length differs from its x values' (the
+ *   message gives both).
  * @example
  * ```ts
  * import { lineFigure } from "@lib/display/mod.ts";
@@ -114,9 +116,16 @@ export function lineFigure(
   options: XYFigureOptions = {},
 ): Figure {
   const { maxPoints = DEFAULT_MAX_POINTS } = options;
-  const series: Series[] = Array.isArray(y) && typeof y[0] === "object"
+  checkArray(x, "lineFigure(x, y): x", "an array of numbers (the x values)");
+  checkArray(y, "lineFigure(x, y): y", "an array of numbers, one per x, or series [{ name, y }]");
+  const series: Series[] = Array.isArray(y) && typeof y[0] === "object" && y[0] !== null
     ? (y as Series[])
     : [{ name: "y", y: y as ArrayLike<number> }];
+  series.forEach((s, i) => {
+    const where = `lineFigure(x, y): series ${i}${s?.name ? ` ("${s.name}")` : ""}`;
+    checkArray(s?.y, `${where} y`, "an array of numbers, one per x");
+    if (s.x !== undefined) checkArray(s.x, `${where} x`, "an array of numbers, or none");
+  });
   let nonFinite = 0;
   let dropped = 0;
   const data = series.map((s, i) => {
@@ -145,7 +154,7 @@ export function lineFigure(
  * @param y y values of the data, one per x.
  * @param options Fit, names, titles, size.
  * @returns A Plotly figure: the points, then the fit.
- * @throws When x and y (or the fit's x and y) differ in length.
+ * @throws When x or y is not an array, or x and y (or the fit's x and y) differ in length.
  * @example
  * ```ts
  * import { scatterFigure } from "@lib/display/mod.ts";
@@ -165,6 +174,8 @@ export function scatterFigure(
     fitName = "fit",
     fitPoints = 200,
   } = options;
+  checkArray(x, "scatterFigure(x, y): x", "an array of numbers (the x values)");
+  checkArray(y, "scatterFigure(x, y): y", "an array of numbers, one per x");
   checkLengths("scatterFigure()", "the data", x, y);
   const points = xyTrace(name, x, y, maxPoints);
   const data: Trace[] = [{
@@ -188,6 +199,9 @@ export function scatterFigure(
       fx = Array.from({ length: fitPoints }, (_, i) => lo + ((hi - lo) * i) / (fitPoints - 1));
       fy = fx.map(fit);
     } else {
+      const where = "scatterFigure(x, y, options): options.fit";
+      checkArray(fit?.x, `${where}.x`, "an array of numbers (or pass a function x => y)");
+      checkArray(fit.y, `${where}.y`, "an array of numbers, one per fit.x");
       checkLengths("scatterFigure()", "options.fit", fit.x, fit.y);
       const order = Array.from(fit.x, (v, i) => [v, fit.y[i]]).sort((a, b) => a[0] - b[0]);
       fx = order.map((p) => p[0]);

@@ -20,6 +20,7 @@ import { figureToSvg } from "./svg.ts";
 import { markPlotlySent, PLOTLY_READY_EVENT, plotlyScriptTag, plotlySent } from "./plotly_js.ts";
 import { display, type DisplayOptions, inKernel, type MimeBundle } from "../core/output.ts";
 import { formatNumber } from "../core/format.ts";
+import { checkFigure } from "./_check.ts";
 
 /** MIME type of a Plotly figure (JupyterLab's Plotly extension, VS Code). */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -46,6 +47,7 @@ const sessionTag = crypto.randomUUID().slice(0, 8);
  *
  * @param figure A Plotly figure.
  * @returns E.g. `Figure "Learning curves": loss (train) 10 points, last 0.1235; …`.
+ * @throws When `figure` is not a figure (no `data` array of traces).
  * @example
  * ```ts
  * import { figureSummary, lineFigure } from "@lib/display/mod.ts";
@@ -53,6 +55,7 @@ const sessionTag = crypto.randomUUID().slice(0, 8);
  * ```
  */
 export function figureSummary(figure: Figure): string {
+  checkFigure(figure, "figureSummary");
   const title = figure.layout?.title?.text;
   const lines = [`Figure${title ? ` "${title}"` : ""}`];
   const traces = figure.data ?? [];
@@ -131,6 +134,7 @@ function plotlyLayout(layout: Layout | undefined): Layout {
  * @param figure A Plotly figure from one of the builders.
  * @param options Which parts to include and whether to inline plotly.js.
  * @returns `{ "application/vnd.plotly.v1+json", "text/html", "image/svg+xml", "text/plain" }`.
+ * @throws When `figure` is not a figure (no `data` array of traces).
  * @example
  * ```ts
  * import { figureBundle, lineFigure } from "@lib/display/mod.ts";
@@ -139,6 +143,7 @@ function plotlyLayout(layout: Layout | undefined): Layout {
  * ```
  */
 export function figureBundle(figure: Figure, options: FigureBundleOptions = {}): MimeBundle {
+  checkFigure(figure, "figureBundle");
   const {
     includePlotlyJs = false,
     html = true,
@@ -192,6 +197,7 @@ export interface PlotOptions extends DisplayOptions {
  *
  * @param figure A Plotly figure, e.g. from {@linkcode historyFigure}.
  * @param options `displayId` / `update` to replace an earlier output; plotly.js inlining.
+ * @throws When `figure` is not a figure (no `data` array of traces).
  * @example
  * ```ts
  * import { lineFigure, plot } from "@lib/display/mod.ts";
@@ -199,6 +205,7 @@ export interface PlotOptions extends DisplayOptions {
  * ```
  */
 export async function plot(figure: Figure, options: PlotOptions = {}): Promise<void> {
+  checkFigure(figure, "plot");
   const { displayId, update = false } = options;
   if (!inKernel()) {
     await display({ "text/plain": figureSummary(figure) }, { displayId, update });

@@ -16,6 +16,7 @@ import { type Area, buildAxes, r1, refPx } from "./_svg_axes.ts";
 import { drawFrames } from "./_svg_frames.ts";
 import { DASH, drawTraces, inLegend } from "./_svg_traces.ts";
 import { colorbarSvg, legendSvg, legendWidth } from "./_svg_legend.ts";
+import { checkFigure } from "./_check.ts";
 import { escapeHtml } from "../core/html.ts";
 
 /** Options of {@linkcode figureToSvg}. */
@@ -41,6 +42,7 @@ const FONT = 'font-family="Helvetica,Arial,sans-serif"';
  * @param figure A figure from one of the builders (or any figure in the supported subset).
  * @param options Size overrides and label limits.
  * @returns SVG markup (`<svg xmlns=…>…</svg>`), a few kilobytes for typical figures.
+ * @throws When `figure` is not a figure (no `data` array of traces).
  * @example
  * ```ts
  * import { figureToSvg, lineFigure } from "@lib/display/mod.ts";
@@ -49,6 +51,7 @@ const FONT = 'font-family="Helvetica,Arial,sans-serif"';
  * ```
  */
 export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
+  checkFigure(figure, "figureToSvg");
   const layout = figure.layout ?? {};
   const {
     width = layout.width ?? 640,

@@ -32,3 +32,19 @@ Deno.test("lossContourFigure() logZ colours by log10 and leaves non-positive cel
   assert.deepEqual(fig.data[0].z, [[null, 2], [null, 2]]);
   assert.equal(fig.layout.meta?.nonFinite, 2);
 });
+
+Deno.test("lossContourFigure() names a bad loss, range or path step", () => {
+  const bowl = (a: number, b: number) => a * a + b * b;
+  assert.throws(
+    () => lossContourFigure(undefined as unknown as typeof bowl),
+    /lossContourFigure\(loss\): loss is undefined, expected a function \(w0, w1\) => loss/,
+  );
+  assert.throws(
+    () => lossContourFigure(bowl, { xRange: [-1] as unknown as [number, number] }),
+    /options\.xRange is an array of 1 \(-1\), expected \[lo, hi\]: two finite numbers/,
+  );
+  assert.throws(
+    () => lossContourFigure(bowl, { path: [[1, 1], [0.5] as unknown as [number, number]] }),
+    /lossContourFigure\(loss, options\): options\.path\[1\] is an array of 1, expected one step \[w0, w1\]/,
+  );
+});

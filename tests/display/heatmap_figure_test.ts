@@ -52,3 +52,22 @@ Deno.test("confusionMatrixFigure() labels cells, reports accuracy and can normal
     /2 class names for a 1×1 matrix/,
   );
 });
+
+Deno.test("heatmapFigure() and confusionMatrixFigure() name a missing row and a non-square matrix", () => {
+  assert.throws(
+    () => heatmapFigure(undefined as unknown as number[][]),
+    /heatmapFigure\(z\): z is undefined, expected rows of numbers, z\[row\]\[column\]/,
+  );
+  assert.throws(
+    () => heatmapFigure([[1, 2], undefined as unknown as number[]]),
+    /heatmapFigure\(z\): row 1 is undefined, expected an array of numbers/,
+  );
+  assert.throws(
+    () => confusionMatrixFigure([[1, 2, 3], [4, 5, 6]]),
+    /confusionMatrixFigure\(matrix\): row 0 has 3 counts but there are 2 rows\. Pass a square matrix/,
+  );
+  assert.throws(
+    () => confusionMatrix([0, 1], undefined as unknown as number[]),
+    /confusionMatrix\(labels, predictions\): predictions is undefined/,
+  );
+});

@@ -62,3 +62,23 @@ Deno.test("weightHistogramFigure() given a model says to read its weights with l
   const model = { layers: [] } as unknown as Parameters<typeof weightHistogramFigure>[0];
   assert.throws(() => weightHistogramFigure(model), /await layerWeights\(model\)/);
 });
+
+Deno.test("histogramFigure() names a missing series and a range that is not [lo, hi]", () => {
+  assert.throws(
+    () => histogramFigure(undefined as unknown as number[]),
+    /histogramFigure\(values\): values is undefined, expected an array of numbers, or \{ name: numbers \}/,
+  );
+  assert.throws(
+    () => histogramFigure({ a: [1, 2], b: undefined as unknown as number[] }),
+    /histogramFigure\(values\): values\["b"\] is undefined, expected an array of numbers/,
+  );
+  assert.throws(
+    () => histogramFigure([1, 2], { range: [0] as unknown as [number, number] }),
+    /histogramFigure\(values, options\): options\.range is an array of 1 \(0\), expected \[lo, hi\]: two finite numbers/,
+  );
+  assert.throws(
+    () =>
+      weightHistogramFigure([{ name: "dense" } as unknown as { name: string; values: number[] }]),
+    /weightHistogramFigure\(layers\): layers\[0\]\.values is undefined/,
+  );
+});

@@ -41,3 +41,19 @@ Deno.test("imageGridFigure() says which sizes fit when the values do not split",
     /image 0 has 10 values, expected 3×3 = 9/,
   );
 });
+
+Deno.test("imageGridFigure() rejects labels or predictions that are not one per image", () => {
+  const images = [new Float32Array(4), new Float32Array(4), new Float32Array(4)];
+  assert.throws(
+    () => imageGridFigure(images, { width: 2, height: 2, labels: [1, 2] }),
+    /imageGridFigure\(\): 3 images but 2 labels\. Pass one label per image/,
+  );
+  assert.throws(
+    () => imageGridFigure(images, { width: 2, height: 2, labels: [1, 2, 3], predictions: [1] }),
+    /imageGridFigure\(\): 3 images but 1 predictions\. Pass one prediction per image/,
+  );
+  assert.throws(
+    () => imageGridFigure(undefined as unknown as number[]),
+    /imageGridFigure\(images\): images is undefined, expected one array per image/,
+  );
+});

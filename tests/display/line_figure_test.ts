@@ -40,3 +40,40 @@ Deno.test("scatterFigure() caps 100k points to maxPoints", () => {
   assert.ok((fig.data[0].x?.length ?? 0) <= 1000);
   assert.ok(JSON.stringify(fig).length < 50_000);
 });
+
+Deno.test("lineFigure() and scatterFigure() name a missing or non-array argument", () => {
+  const none = undefined as unknown as number[];
+  assert.throws(
+    () => lineFigure([0, 1], none),
+    /lineFigure\(x, y\): y is undefined, expected an array of numbers, one per x/,
+  );
+  assert.throws(() => lineFigure(none, [1, 2]), /lineFigure\(x, y\): x is undefined/);
+  assert.throws(
+    () => lineFigure([0, 1], [{ name: "a", y: none }]),
+    /lineFigure\(x, y\): series 0 \("a"\) y is undefined, expected an array of numbers, one per x/,
+  );
+  assert.throws(() => scatterFigure([0, 1], none), /scatterFigure\(x, y\): y is undefined/);
+  const tensorLike = { shape: [3], dataSync: () => new Float32Array(3) } as unknown as number[];
+  assert.throws(
+    () => scatterFigure(tensorLike, [1, 2, 3]),
+    /x is a tensor of shape \[3\].*await t\.data\(\)/,
+  );
+});
+
+Deno.test("scatterFigure() reports data and fit of mismatched length with both numbers", () => {
+  assert.throws(
+    () => scatterFigure([0, 1, 2], [0, 1]),
+    /scatterFigure\(\): the data has 3 x values but 2 y values\. Pass one y per x/,
+  );
+  assert.throws(
+    () => scatterFigure([0, 1], [0, 1], { fit: { x: [0, 1, 2], y: [0, 1] } }),
+    /scatterFigure\(\): options\.fit has 3 x values but 2 y values/,
+  );
+  assert.throws(
+    () =>
+      scatterFigure([0, 1], [0, 1], {
+        fit: { y: [0, 1] } as unknown as { x: number[]; y: number[] },
+      }),
+    /scatterFigure\(x, y, options\): options\.fit\.x is undefined, expected an array of numbers \(or pass a function x => y\)/,
+  );
+});

@@ -103,3 +103,20 @@ Deno.test("figureBundle() keeps an exponentformat the figure chose, on every sub
   assert.equal(layout.yaxis2?.exponentformat, "power");
   assert.equal(layout.xaxis2?.exponentformat, "power");
 });
+
+Deno.test("plot(), figureBundle() and figureSummary() of undefined say which call got what", async () => {
+  const notAFigure = undefined as unknown as Figure;
+  await assert.rejects(
+    () => plot(notAFigure),
+    /plot\(figure\): expected a Plotly figure \{ data: \[\.\.\.\], layout: \{\.\.\.\} \}, got undefined\. Pass a figure from one of the builders, e\.g\. plot\(lineFigure\(x, y\)\)/,
+  );
+  assert.throws(() => figureBundle(notAFigure), /figureBundle\(figure\): expected a Plotly figure/);
+  assert.throws(
+    () => figureSummary(notAFigure),
+    /figureSummary\(figure\): expected a Plotly figure/,
+  );
+  assert.throws(
+    () => figureBundle({ layout: {} } as unknown as Figure),
+    /figureBundle\(figure\): figure\.data is undefined, expected an array of traces \(the figure is an object with keys layout\)/,
+  );
+});

@@ -128,3 +128,18 @@ Deno.test("figureToSvg() honours the size options", () => {
     /^<svg[^>]*width="300" height="200"/,
   );
 });
+
+Deno.test("figureToSvg() rejects what is not a figure, naming the call and what to pass", () => {
+  assert.throws(
+    () => figureToSvg({} as Figure),
+    /^TypeError: figureToSvg\(figure\): figure\.data is undefined, expected an array of traces \(the figure is \{\}\)\. Pass a figure from one of the builders/,
+  );
+  assert.throws(
+    () => figureToSvg(undefined as unknown as Figure),
+    /figureToSvg\(figure\): expected a Plotly figure .*got undefined/,
+  );
+  assert.throws(
+    () => figureToSvg({ data: [null], layout: {} } as unknown as Figure),
+    /figureToSvg\(figure\): figure\.data\[0\] is null, expected a trace with a type/,
+  );
+});
