@@ -19,6 +19,7 @@ import {
 } from "./_svg_axes.ts";
 import { colorAt, scaleStops, textColorOn } from "./_color.ts";
 import { pngDataUri } from "./png.ts";
+import { finiteExtent } from "./_extent.ts";
 import { escapeHtml } from "../core/html.ts";
 import { formatNumber } from "../core/format.ts";
 
@@ -190,17 +191,9 @@ function drawBar(
 
 /** The colour scale's bounds: `zmin`/`zmax`, else the finite values' range, else 0..1. */
 function zRange(t: Trace, z: Array<Array<number | null>>): { lo: number; hi: number } {
-  let lo = t.zmin ?? Infinity;
-  let hi = t.zmax ?? -Infinity;
-  if (t.zmin === undefined || t.zmax === undefined) {
-    for (const row of z) {
-      for (const v of row) {
-        if (v === null || !Number.isFinite(v)) continue;
-        if (t.zmin === undefined) lo = Math.min(lo, v);
-        if (t.zmax === undefined) hi = Math.max(hi, v);
-      }
-    }
-  }
+  const data = t.zmin === undefined || t.zmax === undefined ? finiteExtent(...z) : undefined;
+  let lo = t.zmin ?? data?.[0] ?? NaN;
+  let hi = t.zmax ?? data?.[1] ?? NaN;
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
   return { lo, hi };
 }

@@ -10,6 +10,7 @@ import type { Figure, Trace } from "./figure.ts";
 import { COLORWAY, roundValue, withAlpha } from "./figure.ts";
 import { subplotAxes, subplotGrid } from "./_subplots.ts";
 import { checkArray, checkRange, describe } from "./_check.ts";
+import { finiteExtent } from "./_extent.ts";
 
 /** Bin edges and counts of {@linkcode histogram}. */
 export interface Histogram {
@@ -48,17 +49,8 @@ export function histogram(
   if (!Number.isInteger(bins) || bins < 1) {
     throw new Error(`histogram(): bins must be a positive integer, got ${bins}. Try 30.`);
   }
-  let lo = range?.[0] ?? Infinity;
-  let hi = range?.[1] ?? -Infinity;
+  let [lo, hi] = range ?? finiteExtent(values) ?? [0, 1];
   let nonFinite = 0;
-  if (!range) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (!Number.isFinite(v)) continue;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
   if (!(lo <= hi)) [lo, hi] = [0, 1];
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const width = (hi - lo) / bins;
@@ -92,20 +84,6 @@ export interface HistogramFigureOptions {
   width?: number;
   /** Height in px. @default {400} */
   height?: number;
-}
-
-function sharedRange(series: ArrayLike<number>[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const values of series) {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (!Number.isFinite(v)) continue;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
-  return lo <= hi ? [lo, hi] : [0, 1];
 }
 
 function barsOf(h: Histogram): { x: number[]; y: number[]; width: number } {
@@ -153,7 +131,7 @@ export function histogramFigure(
   }
   const named: Record<string, ArrayLike<number>> = isSeries(values) ? { values } : values;
   const names = Object.keys(named);
-  const range = options.range ?? sharedRange(Object.values(named));
+  const range = options.range ?? finiteExtent(...Object.values(named)) ?? [0, 1];
   let nonFinite = 0;
   const data: Trace[] = names.map((name, i) => {
     const h = histogram(named[name], bins, range);

@@ -7,6 +7,7 @@
 import type { Figure, Trace } from "./figure.ts";
 import { cleanSeries, COLORWAY, decimate, DEFAULT_MAX_POINTS } from "./figure.ts";
 import { checkArray } from "./_check.ts";
+import { finiteExtent } from "./_extent.ts";
 
 /** A named series for {@linkcode lineFigure}. */
 export interface Series {
@@ -188,14 +189,7 @@ export function scatterFigure(
     let fx: number[];
     let fy: number[];
     if (typeof fit === "function") {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of Array.from(x)) {
-        if (!Number.isFinite(v)) continue;
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-      if (lo > hi) [lo, hi] = [0, 1];
+      const [lo, hi] = finiteExtent(x) ?? [0, 1];
       fx = Array.from({ length: fitPoints }, (_, i) => lo + ((hi - lo) * i) / (fitPoints - 1));
       fy = fx.map(fit);
     } else {

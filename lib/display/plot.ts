@@ -21,6 +21,7 @@ import { markPlotlySent, PLOTLY_READY_EVENT, plotlyScriptTag, plotlySent } from 
 import { display, type DisplayOptions, inKernel, type MimeBundle } from "../core/output.ts";
 import { formatNumber } from "../core/format.ts";
 import { checkFigure } from "./_check.ts";
+import { finiteExtent } from "./_extent.ts";
 
 /** MIME type of a Plotly figure (JupyterLab's Plotly extension, VS Code). */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -72,18 +73,10 @@ export function figureSummary(figure: Figure): string {
       );
     } else if (t.type === "heatmap" || t.type === "contour") {
       const z = t.z ?? [];
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const row of z) {
-        for (const v of row) {
-          if (v === null || !Number.isFinite(v)) continue;
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
-      }
+      const range = finiteExtent(...z);
       lines.push(
         `  ${name}: ${z.length}×${z[0]?.length ?? 0} ${t.type}` +
-          (lo <= hi ? `, values ${formatNumber(lo)}..${formatNumber(hi)}` : ""),
+          (range ? `, values ${formatNumber(range[0])}..${formatNumber(range[1])}` : ""),
       );
     } else if (t.type === "image") {
       const meta = figure.layout?.meta;
