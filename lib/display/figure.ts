@@ -356,6 +356,28 @@ export function cleanSeries(
 }
 
 /**
+ * A per-epoch series as plot points: x the 1-based epoch (for people), y cleaned
+ * (non-finite values become gaps, counted) and decimated to at most `maxPoints`.
+ *
+ * @param values One value per epoch.
+ * @param maxPoints Most points kept.
+ * @returns `{ x, y, nonFinite }`.
+ * @example
+ * ```ts
+ * import { epochPoints } from "@lib/display/figure.ts";
+ * console.log(epochPoints([1, NaN, 0.5], 2000)); // { x: [ 1, 2, 3 ], y: [ 1, null, 0.5 ], nonFinite: 1 }
+ * ```
+ */
+export function epochPoints(
+  values: readonly number[],
+  maxPoints: number,
+): { x: number[]; y: Array<number | null>; nonFinite: number } {
+  const cleaned = cleanSeries(values);
+  const { x, y } = decimate(values.map((_, e) => e + 1), cleaned.values, maxPoints);
+  return { x, y, nonFinite: cleaned.nonFinite };
+}
+
+/**
  * Convert `#rrggbb` to `rgba(r,g,b,a)`, for translucent fills of a palette colour.
  *
  * @param hex A colour like `"#1f77b4"`.

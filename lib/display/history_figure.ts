@@ -20,7 +20,7 @@ import {
 } from "../core/history.ts";
 import type { Annotation, Figure, Layout, Shape, Trace } from "./figure.ts";
 import { subplotAxes, subplotGrid } from "./_subplots.ts";
-import { cleanSeries, COLORWAY, decimate, DEFAULT_MAX_POINTS } from "./figure.ts";
+import { COLORWAY, DEFAULT_MAX_POINTS, epochPoints } from "./figure.ts";
 
 /**
  * What an early-stopping callback reports after `fit`, all 0-based; `earlyStopping()`
@@ -161,9 +161,8 @@ function curveTraces(
     ) {
       const values = series[key];
       if (!values) continue;
-      const cleaned = cleanSeries(values);
-      nonFinite += cleaned.nonFinite;
-      const { x, y } = decimate(values.map((_, e) => e + 1), cleaned.values, maxPoints);
+      const { x, y, nonFinite: gaps } = epochPoints(values, maxPoints);
+      nonFinite += gaps;
       data.push({
         type: "scatter",
         mode: values.length <= 30 ? "lines+markers" : "lines",

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Figure, Trace } from "./figure.ts";
-import { cleanSeries, COLORWAY, decimate, DEFAULT_MAX_POINTS } from "./figure.ts";
+import { COLORWAY, DEFAULT_MAX_POINTS, epochPoints } from "./figure.ts";
 import { asData, type HistoryData, type TrainingHistory } from "../core/history.ts";
 
 /** Options of {@linkcode compareRunsFigure}. */
@@ -70,9 +70,8 @@ export function compareRunsFigure(
     for (const [key, dash, label] of wanted) {
       const values = series[key];
       if (!values) continue;
-      const cleaned = cleanSeries(values);
-      nonFinite += cleaned.nonFinite;
-      const { x, y } = decimate(values.map((_, e) => e + 1), cleaned.values, maxPoints);
+      const { x, y, nonFinite: gaps } = epochPoints(values, maxPoints);
+      nonFinite += gaps;
       data.push({
         type: "scatter",
         mode: "lines",
