@@ -16,3 +16,4 @@ export * from "./callbacks/mod.ts";
 export * from "./data/mod.ts";
 export * from "./display/mod.ts";
 export * from "./io/mod.ts";
+export * from "./exercises/mod.ts";
