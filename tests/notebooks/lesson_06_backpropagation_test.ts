@@ -1,0 +1,244 @@
+import assert from "node:assert/strict";
+import {
+  cellBundles,
+  cellText,
+  describeFailure,
+  executeNotebook,
+  type Notebook,
+  type NotebookCell,
+  numberAfter,
+  ROOT,
+} from "../../tools/notebooks.ts";
+import { skipWithoutJupyter } from "../_gate.ts";
+import { assertCellsRerun } from "./_lesson.ts";
+
+const NAME = "06_backpropagation";
+
+/**
+ * What a learner might type into each self-checking exercise's answer cell: typical wrong
+ * answers first, then the right one. The test runs them as extra cells right after the
+ * committed answer cell (which leaves the answer `undefined`).
+ */
+const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
+  "ex1-answer": {
+    wrong: [
+      // the square's factor 2 forgotten
+      `const s1 = 1 / (1 + Math.exp(-(neuron.w * neuron.x + neuron.b)));
+const answer1 = (s1 - neuron.y) * s1 * (1 - s1) * neuron.x;
+const verdict1 = await checkAnswer(ex1, answer1);`,
+    ],
+    right: `const s1 = 1 / (1 + Math.exp(-(neuron.w * neuron.x + neuron.b)));
+const answer1 = 2 * (s1 - neuron.y) * s1 * (1 - s1) * neuron.x;
+const verdict1 = await checkAnswer(ex1, answer1);`,
+  },
+  "ex2-answer": {
+    wrong: [
+      // the tensor itself, not its values
+      `const dZ1 = tf.tidy(() => {
+  const { A1, Z2 } = forward(params);
+  const dA1 = Z2.sub(Yt).mul(2 / N).matMul(params.W2.transpose());
+  return dA1.mul(tf.scalar(1).sub(A1.square()));
+});
+const verdict2 = await checkAnswer(ex2, dZ1.sum(0));`,
+      // summed with keepDims: shape [1, 4]
+      `const answer2 = await dZ1.sum(0, true).array();
+const verdict2 = await checkAnswer(ex2, answer2);`,
+    ],
+    right: `const answer2 = (await dZ1.sum(0).array()) as number[];
+const verdict2 = await checkAnswer(ex2, answer2);`,
+  },
+  ex3: {
+    wrong: [`const answer3 = 2 ** -11; // ε itself
+const verdict3 = await checkAnswer(ex3, answer3);`],
+    right: `const answer3 = Math.cbrt(2 ** -11);
+const verdict3 = await checkAnswer(ex3, answer3);`,
+  },
+};
+
+function codeCell(id: string, source: string): NotebookCell {
+  return { id, cell_type: "code", source, metadata: {}, outputs: [], execution_count: null };
+}
+
+/** The lesson as committed, plus the answer cells above; every committed cell runs as is. */
+async function runWithAnswers(): Promise<Notebook> {
+  const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${NAME}.ipynb`)) as Notebook;
+  const ids = new Set(nb.cells.map((c) => c.id));
+  assert.ok(Object.keys(ANSWERS).every((id) => ids.has(id)), "every answer cell exists");
+  nb.cells = nb.cells.flatMap((c) => {
+    const a = ANSWERS[c.id ?? ""];
+    if (!a) return [c];
+    const wrong = a.wrong.map((src, i) => codeCell(`${c.id}-wrong${i + 1}`, src));
+    return [c, ...wrong, codeCell(`${c.id}-right`, a.right)];
+  });
+  await Deno.mkdir(`${ROOT}/build`, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "answers-" });
+  try {
+    const path = `${dir}/${NAME}_answers.ipynb`;
+    await Deno.writeTextFile(path, JSON.stringify(nb));
+    const run = await executeNotebook(path);
+    assert.ok(run.ok, describeFailure(run));
+    return run.executed_notebook;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The line of a cell's text that starts with `start`. */
+function lineOf(text: string, start: string): string {
+  const line = text.split("\n").find((l) => l.startsWith(start));
+  assert.ok(line, `no line starting with "${start}" in:\n${text}`);
+  return line;
+}
+
+/** `[low, high]` from "label 1.2e-8 to 8.0e-8". */
+function rangeAfter(text: string, label: string): [number, number] {
+  const low = numberAfter(text, label);
+  const rest = text.slice(text.indexOf(label) + label.length);
+  return [low, numberAfter(rest, " to ")];
+}
+
+/** The Plotly figure a cell showed. */
+function figureOf(nb: Notebook, id: string) {
+  const bundle = cellBundles(nb, id).find((b) => b["application/vnd.plotly.v1+json"]);
+  assert.ok(bundle, `cell ${id} shows a Plotly figure`);
+  return bundle["application/vnd.plotly.v1+json"] as {
+    data: { name: string; x: number[]; y: number[]; showlegend?: boolean }[];
+    layout: { xaxis?: { type?: string }; yaxis?: { type?: string } };
+  };
+}
+
+Deno.test({
+  name: "06_backpropagation.ipynb: hand gradients, gradient checks and per-layer norms hold",
+  ignore: skipWithoutJupyter,
+  async fn() {
+    const nb = await runWithAnswers();
+
+    // 1. "the chain rule … tf.grad should agree"
+    const chain = cellText(nb, "chain");
+    const [byHand, byTf] = [numberAfter(chain, "by the chain rule"), numberAfter(chain, "tf.grad")];
+    assert.ok(Math.abs(byHand - byTf) < 1e-5, chain);
+
+    // 2. "every gradient has the shape of its parameter"; "our gradients equal tf.grads / variableGrads"
+    const shapes = cellText(nb, "backward");
+    for (const k of ["W1", "b1", "W2", "b2"]) {
+      const m = new RegExp(`^${k} (\\[[\\d,]*\\]) → d${k} (\\[[\\d,]*\\])$`, "m").exec(shapes);
+      assert.ok(m && m[1] === m[2], shapes);
+    }
+    const compare = cellText(nb, "compare");
+    const scale = numberAfter(compare, "largest gradient entry");
+    assert.ok(numberAfter(compare, "hand vs tf.grads") <= 1e-6 * scale, compare);
+    assert.ok(numberAfter(compare, "hand vs tf.variableGrads") <= 1e-6 * scale, compare);
+
+    // 3. "the very same numbers in plain JavaScript"
+    assert.match(
+      cellText(nb, "plain-loss"),
+      /θ has 21 entries; unpack\(pack\(init\)\) is init: true/,
+    );
+    const tfLoss = numberAfter(cellText(nb, "forward"), "loss at the initial weights");
+    const plainLoss = cellText(nb, "plain-forward");
+    assert.ok(Math.abs(numberAfter(plainLoss, "in float64") - tfLoss) < 1e-4, plainLoss);
+    assert.ok(Math.abs(numberAfter(plainLoss, "in float32") - tfLoss) < 1e-4, plainLoss);
+
+    // the float64 check passes tightly; float32 rounding alone moves gradients visibly
+    const check = cellText(nb, "check64");
+    assert.ok(numberAfter(check, "largest relative error") < 1e-8, check);
+    const f32 = numberAfter(check.split("\n")[1], "largest relative error");
+    assert.ok(f32 > 1e-9 && f32 < 1e-5, check);
+
+    // the V: best h near ε^(1/3), error near ε^(2/3), slopes about 2 and −1
+    const table = cellText(nb, "sweep-read").split("\n").slice(1).map((l) => l.trim().split(/\s+/));
+    const row = Object.fromEntries(table.map(([name, ...v]) => [name, v.map(Number)]));
+    for (const [name, [bestH, third, err, twoThirds, right, left]] of Object.entries(row)) {
+      const msg = `${name}: ${row[name]}`;
+      assert.ok(bestH / third < 4 && third / bestH < 4, `best h ≈ ε^(1/3): ${msg}`);
+      assert.ok(err / twoThirds < 4 && twoThirds / err < 4, `error ≈ ε^(2/3): ${msg}`);
+      assert.ok(right > 1.6 && right < 2.3, `right-arm slope about 2: ${msg}`);
+      assert.ok(left > -1.4 && left < -0.7, `left-arm slope about −1: ${msg}`);
+    }
+    assert.ok(row.float64[0] >= 1e-6 && row.float64[0] <= 1e-4, "float64 best h about 1e-5");
+    assert.ok(row.float32[0] >= 1e-3 && row.float32[0] <= 1e-1, "float32 best h about 1e-2");
+    assert.ok(row.float32[2] / row.float64[2] > 3e5, "float32's best is ~a million times worse");
+    const sweep = figureOf(nb, "sweep-plot");
+    assert.equal(sweep.layout.xaxis?.type, "log");
+    assert.equal(sweep.layout.yaxis?.type, "log");
+    const [, fround, tfjs] = sweep.data;
+    const x = sweep.data[0].x;
+    assert.ok(x.every((h, i) => h > 1e-7 * 1.01 || fround.y[i] === 1), "flat top left at 1");
+    const apart = Math.max(...fround.y.map((v, i) => Math.abs(Math.log10(v / tfjs.y[i]))));
+    assert.ok(apart < Math.log10(2), `tfjs within 2× of Math.fround: ${apart}`);
+
+    // the float32 check with a loose threshold catches the forgotten tanh′
+    const bug = cellText(nb, "bug");
+    const correct = numberAfter(bug, "largest relative error");
+    assert.ok(correct > 1e-7 && correct < 1e-2, bug);
+    assert.ok(numberAfter(bug, "tanh′ forgotten,") > 0.1, bug);
+
+    // 4. sigmoid: 1e-8 to 1e-7 of the last layer's gradient at layer 1, ×0.2 per layer;
+    //    the other three settings within 6× across layers
+    const deep = cellText(nb, "deep-table");
+    const sigmoid = lineOf(deep, "sigmoid, Glorot:");
+    const [low, high] = rangeAfter(sigmoid, "layer 1 / layer 12");
+    assert.ok(low >= 5e-9 && high <= 2e-7, sigmoid);
+    const [perLow, perHigh] = rangeAfter(sigmoid, "per layer ×");
+    assert.ok(perLow > 0.15 && perHigh < 0.3, sigmoid);
+    assert.ok(rangeAfter(sigmoid, "largest / smallest layer")[0] > 1e6, sigmoid);
+    for (const name of ["tanh, Glorot", "ReLU, Glorot", "ReLU, He"]) {
+      const line = lineOf(deep, `${name}:`);
+      assert.ok(rangeAfter(line, "largest / smallest layer")[1] < 6, line);
+    }
+    const grads = figureOf(nb, "deep-plot");
+    assert.equal(grads.data.length, 12);
+    assert.equal(grads.data.filter((t) => t.showlegend !== false).length, 4);
+    assert.equal(grads.layout.yaxis?.type, "log");
+
+    // ReLU: the forward signal grows by √(fan_in·Var(w)/2) per layer, within 10%;
+    // gradients vanish or explode in all layers together
+    const scales = cellText(nb, "scale-table");
+    for (const line of scales.split("\n")) {
+      const [gLow, gHigh] = rangeAfter(line, "forward signal ×");
+      const predicted = numberAfter(line, "predicted");
+      assert.ok(
+        Math.abs(gLow / predicted - 1) < 0.1 && Math.abs(gHigh / predicted - 1) < 0.1,
+        line,
+      );
+      assert.ok(rangeAfter(line, "largest / smallest layer")[1] <= 21, line);
+    }
+    const small = lineOf(scales, "ReLU, N(0, 0.05²)");
+    assert.ok(rangeAfter(small, "median layer gradient")[1] < 1e-5, small);
+    const large = lineOf(scales, "ReLU, N(0, 1)");
+    assert.ok(rangeAfter(large, "median layer gradient")[0] > 1e16, large);
+    assert.ok(rangeAfter(large, "loss")[0] > 1e16, large);
+    const glorot = rangeAfter(lineOf(scales, "ReLU, Glorot"), "median layer gradient");
+    const heNormal = rangeAfter(lineOf(scales, "ReLU, He normal"), "median layer gradient");
+    assert.ok(glorot[0] > 0.02 && glorot[1] < 0.08 && heNormal[0] > 0.1 && heNormal[1] < 3);
+    const uniform = rangeAfter(lineOf(scales, "ReLU, He uniform"), "largest / smallest layer");
+    assert.ok(
+      uniform[0] >= 5 && uniform[1] <= 20,
+      `He uniform's layers 10 to 17× apart: ${uniform}`,
+    );
+    assert.equal(figureOf(nb, "scale-plot").data.length, 15);
+
+    // self-checking exercises: ✗ with a hint that names the mistake, ✓ when right
+    const verdict = (id: string) => cellText(nb, id);
+    assert.match(verdict("ex1-answer"), /^✗ 06-neuron: Got undefined/);
+    assert.match(verdict("ex1-answer-wrong1"), /^✗ 06-neuron: .*2× too small.*dL\/da/);
+    assert.match(verdict("ex1-answer-right"), /^✓ 06-neuron: right/);
+    assert.match(verdict("ex2-answer"), /^✗ 06-db1: Got undefined/);
+    assert.match(verdict("ex2-answer-wrong1"), /^✗ 06-db1: Got a float32 tensor .*await t\.array/);
+    assert.match(
+      verdict("ex2-answer-wrong2"),
+      /^✗ 06-db1: Got shape \[1, 4\]; expected shape \[4\]/,
+    );
+    assert.match(verdict("ex2-answer-right"), /^✓ 06-db1: right/);
+    assert.match(verdict("ex3"), /^✗ 06-h-float16: Got undefined/);
+    assert.match(verdict("ex3-wrong1"), /^✗ 06-h-float16: .*too small.*Balance truncation/);
+    assert.match(verdict("ex3-right"), /^✓ 06-h-float16: right/);
+  },
+});
+
+Deno.test({
+  name:
+    "06_backpropagation.ipynb: every code cell can run twice in a row (no redeclaration errors, no stale state)",
+  ignore: skipWithoutJupyter,
+  fn: () => assertCellsRerun(NAME),
+});
