@@ -83,18 +83,15 @@ async function runWithAnswers(): Promise<Notebook> {
   }
 }
 
-/** The line of a cell's text that starts with `start`. */
-function lineOf(text: string, start: string): string {
-  const line = text.split("\n").find((l) => l.startsWith(start));
-  assert.ok(line, `no line starting with "${start}" in:\n${text}`);
-  return line;
-}
-
-/** `[low, high]` from "label 1.2e-8 to 8.0e-8". */
-function rangeAfter(text: string, label: string): [number, number] {
-  const low = numberAfter(text, label);
-  const rest = text.slice(text.indexOf(label) + label.length);
-  return [low, numberAfter(rest, " to ")];
+/**
+ * A `textTable` output as rows keyed by their first cell; columns are at least two spaces
+ * apart, and a range "1.2e-8 to 8.0e-8" becomes `[1.2e-8, 8e-8]`.
+ */
+function tableOf(text: string): Record<string, number[][]> {
+  const rows = text.split("\n").slice(1).map((l) => l.trim().split(/\s{2,}/));
+  return Object.fromEntries(
+    rows.map(([name, ...cells]) => [name, cells.map((c) => c.split(" to ").map(Number))]),
+  );
 }
 
 /** The Plotly figure a cell showed. */
@@ -146,8 +143,9 @@ Deno.test({
     assert.ok(f32 > 1e-9 && f32 < 1e-5, check);
 
     // the V: best h near ε^(1/3), error near ε^(2/3), slopes about 2 and −1
-    const table = cellText(nb, "sweep-read").split("\n").slice(1).map((l) => l.trim().split(/\s+/));
-    const row = Object.fromEntries(table.map(([name, ...v]) => [name, v.map(Number)]));
+    const row = Object.fromEntries(
+      Object.entries(tableOf(cellText(nb, "sweep-read"))).map(([k, v]) => [k, v.flat()]),
+    );
     for (const [name, [bestH, third, err, twoThirds, right, left]] of Object.entries(row)) {
       const msg = `${name}: ${row[name]}`;
       assert.ok(bestH / third < 4 && third / bestH < 4, `best h ≈ ε^(1/3): ${msg}`);
@@ -175,16 +173,13 @@ Deno.test({
 
     // 4. sigmoid: 1e-8 to 1e-7 of the last layer's gradient at layer 1, ×0.2 per layer;
     //    the other three settings within 6× across layers
-    const deep = cellText(nb, "deep-table");
-    const sigmoid = lineOf(deep, "sigmoid, Glorot:");
-    const [low, high] = rangeAfter(sigmoid, "layer 1 / layer 12");
-    assert.ok(low >= 5e-9 && high <= 2e-7, sigmoid);
-    const [perLow, perHigh] = rangeAfter(sigmoid, "per layer ×");
-    assert.ok(perLow > 0.15 && perHigh < 0.3, sigmoid);
-    assert.ok(rangeAfter(sigmoid, "largest / smallest layer")[0] > 1e6, sigmoid);
+    const deep = tableOf(cellText(nb, "deep-table"));
+    const [ratio, perLayer, spread] = deep["sigmoid, Glorot"];
+    assert.ok(ratio[0] >= 5e-9 && ratio[1] <= 2e-7, `sigmoid layer 1 / layer 12: ${ratio}`);
+    assert.ok(perLayer[0] > 0.15 && perLayer[1] < 0.3, `sigmoid per layer: ${perLayer}`);
+    assert.ok(spread[0] > 1e6, `sigmoid spread: ${spread}`);
     for (const name of ["tanh, Glorot", "ReLU, Glorot", "ReLU, He"]) {
-      const line = lineOf(deep, `${name}:`);
-      assert.ok(rangeAfter(line, "largest / smallest layer")[1] < 6, line);
+      assert.ok(deep[name][2][1] < 6, `${name}: largest / smallest layer ${deep[name][2]}`);
     }
     const grads = figureOf(nb, "deep-plot");
     assert.equal(grads.data.length, 12);
@@ -193,25 +188,19 @@ Deno.test({
 
     // ReLU: the forward signal grows by √(fan_in·Var(w)/2) per layer, within 10%;
     // gradients vanish or explode in all layers together
-    const scales = cellText(nb, "scale-table");
-    for (const line of scales.split("\n")) {
-      const [gLow, gHigh] = rangeAfter(line, "forward signal ×");
-      const predicted = numberAfter(line, "predicted");
-      assert.ok(
-        Math.abs(gLow / predicted - 1) < 0.1 && Math.abs(gHigh / predicted - 1) < 0.1,
-        line,
-      );
-      assert.ok(rangeAfter(line, "largest / smallest layer")[1] <= 21, line);
+    const scales = tableOf(cellText(nb, "scale-table"));
+    assert.equal(Object.keys(scales).length, 5);
+    for (const [name, [growth, [predicted], , layers]] of Object.entries(scales)) {
+      assert.ok(growth.every((g) => Math.abs(g / predicted - 1) < 0.1), `${name}: ${growth}`);
+      assert.ok(layers[1] <= 21, `${name}: largest / smallest layer ${layers}`);
     }
-    const small = lineOf(scales, "ReLU, N(0, 0.05²)");
-    assert.ok(rangeAfter(small, "median layer gradient")[1] < 1e-5, small);
-    const large = lineOf(scales, "ReLU, N(0, 1)");
-    assert.ok(rangeAfter(large, "median layer gradient")[0] > 1e16, large);
-    assert.ok(rangeAfter(large, "loss")[0] > 1e16, large);
-    const glorot = rangeAfter(lineOf(scales, "ReLU, Glorot"), "median layer gradient");
-    const heNormal = rangeAfter(lineOf(scales, "ReLU, He normal"), "median layer gradient");
-    assert.ok(glorot[0] > 0.02 && glorot[1] < 0.08 && heNormal[0] > 0.1 && heNormal[1] < 3);
-    const uniform = rangeAfter(lineOf(scales, "ReLU, He uniform"), "largest / smallest layer");
+    const medianOf = (name: string) => scales[name][2];
+    assert.ok(medianOf("N(0, 0.05²)")[1] < 1e-5, `${medianOf("N(0, 0.05²)")}`);
+    assert.ok(medianOf("N(0, 1)")[0] > 1e16 && scales["N(0, 1)"][4][0] > 1e16, "explodes");
+    const [glorot, heNormal] = [medianOf("Glorot"), medianOf("He normal")];
+    assert.ok(glorot[0] > 0.02 && glorot[1] < 0.08, `Glorot: ${glorot}`);
+    assert.ok(heNormal[0] > 0.1 && heNormal[1] < 3, `He normal: ${heNormal}`);
+    const uniform = scales["He uniform"][3];
     assert.ok(
       uniform[0] >= 5 && uniform[1] <= 20,
       `He uniform's layers 10 to 17× apart: ${uniform}`,
