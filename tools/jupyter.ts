@@ -1,7 +1,8 @@
 /**
  * Finding Jupyter and installing this project's Deno kernelspec.
  *
- * Used by `deno task setup` (tools/setup.ts), `deno task lessons` and the notebook tests.
+ * Used by tools/setup.ts (the kernelspec step of tools/install.sh), `deno task lessons` and the
+ * notebook tests.
  *
  * @module
  */
@@ -16,7 +17,7 @@ export const INTERRUPT_MODE = "signal";
 
 /** How to install what is missing, shown in every "not found" error. */
 export const INSTALL_HINT = [
-  "Install Jupyter, then run `deno task setup` again:",
+  "Install Jupyter with `tools/install.sh` (what `./denow task setup` runs), or yourself, then run this again:",
   "  Debian/Ubuntu: sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient",
   "  any OS:        pip install jupyterlab nbclient nbconvert",
   "If Jupyter lives in another Python, point JUPYTER_PYTHON at it (e.g. JUPYTER_PYTHON=~/venv/bin/python).",
@@ -131,6 +132,14 @@ export async function installKernel(python: string): Promise<string> {
   return path;
 }
 
+function sameFile(a: string | undefined, b: string): boolean {
+  try {
+    return a !== undefined && Deno.realPathSync(a) === Deno.realPathSync(b);
+  } catch {
+    return false; // a kernelspec pointing at a Deno that is gone
+  }
+}
+
 /**
  * Whether the installed kernelspec is this project's and points at the running Deno.
  *
@@ -144,7 +153,9 @@ export async function kernelProblem(python: string): Promise<string | null> {
   } catch {
     return `no kernelspec at ${path}`;
   }
-  if (spec.argv?.[0] !== Deno.execPath()) {
+  // `deno jupyter --install` writes the path Deno was started by (/usr/bin/deno, a symlink into
+  // npm's folder), Deno.execPath() the resolved one: compare the files, not the names.
+  if (!sameFile(spec.argv?.[0], Deno.execPath())) {
     return `kernelspec runs ${spec.argv?.[0]}, not this Deno (${Deno.execPath()})`;
   }
   if (spec.interrupt_mode !== INTERRUPT_MODE) {
