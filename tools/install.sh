@@ -108,11 +108,12 @@ deno_missing_why() {
 
 deno_install_commands() {
   cat >&2 <<EOF
-install: Deno $DENO_VERSION is missing ($(deno_missing_why)) and npm, which installs it, is not on PATH.
-Install Node.js and npm, or Deno itself, then run this again. One of:
-  sudo apt-get install -y npm                              # Debian/Ubuntu; then run this again
-  npm install -g deno@$DENO_VERSION                              # where npm exists
-  curl -fsSL https://deno.land/install.sh | sh -s v$DENO_VERSION   # Deno's own installer
+install: Deno $DENO_VERSION is missing ($(deno_missing_why)), and npm, which this script installs it with, is not on PATH.
+Install npm (Debian/Ubuntu; this script then installs Deno with it) or Deno itself, then run
+this command again:
+  sudo apt-get install -y npm
+or
+  curl -fsSL https://deno.land/install.sh | sh -s v$DENO_VERSION
 EOF
 }
 
@@ -123,7 +124,7 @@ install_deno() {
   say "installing Deno $DENO_VERSION from npm into ${LOCAL_DENO_DIR#"$ROOT/"}/ ($(deno_missing_why))"
   rm -rf "$partial"
   mkdir -p "$partial"
-  if ! npm install --prefix "$partial" --no-save --no-audit --no-fund --ignore-scripts \
+  if ! npm install --prefix "$partial" --no-save --no-audit --no-fund --no-update-notifier --ignore-scripts \
     --loglevel=error "deno@$DENO_VERSION" >&2; then
     say "npm could not install deno@$DENO_VERSION (see npm's error above)."
     exit 1
