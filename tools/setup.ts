@@ -3,9 +3,8 @@
  * Install this project's kernelspec for the Deno running this script, after checking that
  * Jupyter is present. `tools/install.sh` (which `deno task setup` runs) calls it.
  *
- * - `--check`: install nothing; exit 0 when the kernelspec is current, else print what is
- *   wrong and exit 1.
- * - `--quiet`: print nothing on success.
+ * `--check` installs nothing: it exits 0 when the kernelspec is current, else says what is
+ * wrong and exits 1. `--quiet` prints nothing on success; `--help` lists the flags.
  *
  * @module
  */
@@ -16,15 +15,21 @@ import {
   KERNEL_NAME,
   kernelProblem,
 } from "./jupyter.ts";
+import { commandLine } from "./_args.ts";
 
-const known = ["--check", "--quiet"];
-const unknown = Deno.args.filter((a) => !known.includes(a));
-if (unknown.length > 0) {
-  console.error(`Unknown option ${unknown.join(" ")}. Options: ${known.join(", ")}.`);
-  Deno.exit(2);
-}
-const check = Deno.args.includes("--check");
-const quiet = Deno.args.includes("--quiet");
+const { values } = commandLine({
+  usage: "deno run -A tools/setup.ts [flags]",
+  summary: `Install the "${KERNEL_DISPLAY_NAME}" kernelspec for this Deno, after checking ` +
+    "that Jupyter is present (tools/install.sh runs this).",
+  flags: {
+    check: {
+      type: "boolean",
+      description: "install nothing; exit 0 when the kernelspec is current, else say why, exit 1",
+    },
+    quiet: { type: "boolean", description: "print nothing on success" },
+  },
+});
+const { check, quiet } = values;
 
 const probe = await findJupyterPython();
 if (!probe.ok) {
