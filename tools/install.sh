@@ -318,9 +318,9 @@ fi
 
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   say "installing ${apt_pkgs[*]} with ${as_root[*]:+${as_root[*]} }apt-get"
-  export DEBIAN_FRONTEND=noninteractive
-  "${as_root[@]}" apt-get update -q >&2
-  "${as_root[@]}" apt-get install -y -q --no-install-recommends "${apt_pkgs[@]}" >&2
+  # sudo resets the environment: DEBIAN_FRONTEND goes through env.
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${apt_pkgs[@]}" >&2
 fi
 
 if [ -n "$pip_python" ]; then
