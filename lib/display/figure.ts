@@ -405,7 +405,8 @@ export function withAlpha(hex: string, alpha: number): string {
  * @returns The notes.
  * @example
  * ```ts
- * import { figureMeta, historyFigure } from "@lib/display/mod.ts";
+ * import { figureMeta } from "@lib/display/figure.ts";
+ * import { historyFigure } from "@lib";
  * console.log(figureMeta(historyFigure({ loss: [1, NaN] })).nonFinite); // 1
  * ```
  */

@@ -49,7 +49,7 @@ export interface HeatmapFigureOptions {
  * @returns The pooled matrix and the block size used per axis.
  * @example
  * ```ts
- * import { poolMatrix } from "@lib/display/mod.ts";
+ * import { poolMatrix } from "@lib/display/heatmap_figure.ts";
  * const { z } = poolMatrix([[1, 3], [5, 7]], 1);
  * console.log(z); // [ [ 4 ] ]
  * ```
