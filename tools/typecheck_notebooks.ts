@@ -65,7 +65,7 @@ function parseDenoCheck(
   stderr: string,
 ): Array<{ file: string; line: number; column: number; message: string }> {
   const errors: Array<{ file: string; line: number; column: number; message: string }> = [];
-  const text = stderr.replace(/\x1b\[[0-9;]*m/g, "");
+  const text = stderr; // the child runs with NO_COLOR=1: no escape codes to strip
   const blocks = text.split(/\n(?=TS\d+ \[ERROR\]: )/);
   for (const block of blocks) {
     const head = /^(TS\d+) \[ERROR\]: ([^\n]*)/m.exec(block);
