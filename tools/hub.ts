@@ -255,15 +255,16 @@ async function start(options: HubOptions, paths: HubPaths): Promise<void> {
 async function stopCommand(paths: HubPaths): Promise<void> {
   const wrapper = await livePid(`${paths.hub}/${WRAPPER_PID}`);
   const target = wrapper ?? await livePid(`${paths.hub}/jupyterhub.pid`);
-  if (target !== null) Deno.kill(target, "SIGTERM");
-  const deadline = Date.now() + 60_000;
-  while ((await hubProcesses(paths.state)).length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  while (
-    wrapper !== null && await livePid(`${paths.hub}/${WRAPPER_PID}`) && Date.now() < deadline
-  ) {
-    await new Promise((r) => setTimeout(r, 250));
+  if (target !== null) {
+    // JupyterHub stops the learners' servers first; give it the time it takes.
+    Deno.kill(target, "SIGTERM");
+    const deadline = Date.now() + 60_000;
+    const running = async () =>
+      (await hubProcesses(paths.state)).length > 0 ||
+      (wrapper !== null && await livePid(`${paths.hub}/${WRAPPER_PID}`) !== null);
+    while (await running() && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
   const left = await stopHubProcesses(paths.state);
   if (target === null && left.length === 0) {
