@@ -126,6 +126,8 @@ export interface HubProcess {
   threads: number;
   /** The account it runs as. */
   uid: number;
+  /** Resident memory, MiB. */
+  rssMiB: number;
 }
 
 /**
@@ -150,6 +152,7 @@ export async function hubProcesses(state: string): Promise<HubProcess[]> {
         command: cmdline.split("\0").filter(Boolean).join(" ").slice(0, 200),
         threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1),
         uid: Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1),
+        rssMiB: Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024,
       });
     } catch {
       // gone meanwhile, or not ours to read
