@@ -211,3 +211,8 @@ c.Spawner.args = args
 
 if S.get("extra_config"):
     load_subconfig(S["extra_config"])  # noqa: F821 (defined by traitlets' config loader)
+    # Another authenticator (OAuth, LDAP, …) with demo mode's throw-away accounts: the
+    # login is not a demo any more, so the banner goes (unless the file set its own).
+    if DEMO and c.JupyterHub.authenticator_class is not DemoAuthenticator:
+        if c.JupyterHub.template_vars.get("announcement") == banner:
+            c.JupyterHub.template_vars = {}

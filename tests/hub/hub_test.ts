@@ -381,3 +381,53 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "deno task hub --auth=pam: system users log in with their own password; --config loads last",
+  ignore: skipWithoutHub,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const prefix = `p${crypto.getRandomValues(new Uint16Array(1))[0].toString(16)}-`;
+    const account = `${prefix}ada`;
+    const homes = await Deno.makeTempDir({ prefix: "hub-homes-" });
+    const extra = `${homes}/extra_config.py`;
+    await Deno.chmod(homes, 0o755);
+    await Deno.writeTextFile(
+      extra,
+      'c.JupyterHub.template_vars = {"announcement_login": "Welcome to week 1"}\n',
+    );
+    const useradd = await new Deno.Command("useradd", {
+      args: ["--create-home", "--home-dir", `${homes}/ada`, account],
+    }).output();
+    assert.ok(useradd.success, "useradd");
+    const chpasswd = new Deno.Command("chpasswd", { stdin: "piped" }).spawn();
+    const writer = chpasswd.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(`${account}:ada-pam-password\n`));
+    await writer.close();
+    assert.ok((await chpasswd.status).success, "chpasswd");
+    const hub = await startTestHub({ prefix, args: ["--auth=pam", `--config=${extra}`] });
+    try {
+      const page = await (await fetch(`${hub.url}hub/login`)).text();
+      assert.match(page, /Welcome to week 1/);
+      assert.doesNotMatch(page, /Demo mode/);
+      await assert.rejects(login(hub.url, account, "wrong password"), /HTTP 200, not a redirect/);
+      await assert.rejects(login(hub.url, "root", "anything"), /not a redirect/);
+      const ada = await login(hub.url, account, "ada-pam-password");
+      await startServer(ada);
+      const info = await Deno.stat(`${homes}/ada/${LESSON}`);
+      const uid = (await accountsWithPrefix(prefix))[0].uid;
+      assert.equal(info.uid, uid, "the lesson copy belongs to the learner's own account");
+      const status = await hubStatus(hub.state);
+      const server = status.find((p) => /jupyterhub-singleuser/.test(p.command));
+      assert.equal(server?.uid, uid, "the server runs as the learner");
+    } finally {
+      await hub.stop();
+      await removeAccounts(prefix);
+      await Deno.remove(homes, { recursive: true }).catch(() => {});
+      await Deno.remove(hub.state, { recursive: true }).catch(() => {});
+      await Deno.remove(hub.lessons, { recursive: true }).catch(() => {});
+    }
+  },
+});
