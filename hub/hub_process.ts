@@ -17,9 +17,9 @@ export const MARKER_ENV = "TFJS_HUB_STATE";
 /** The apt packages a hub needs, and the command that installs them. */
 export const HUB_INSTALL_HINT = [
   "Install JupyterHub, then run `deno task hub` again:",
-  "  tools/install.sh --hub     (the project's install script), or",
+  "  tools/install.sh --hub     (the project's install script, as root or with sudo), or",
   "  sudo apt-get install -y jupyterhub node-configurable-http-proxy python3-nbgitpuller",
-  "  (both run hub/install_packages.sh's list)",
+  "  (hub/install_packages.sh installs the same list)",
 ].join("\n");
 
 /** Where a program is on `PATH`, or `null`. */

@@ -50,7 +50,7 @@ Deno.test("parseHubArgs() rejects what it cannot use, naming it and the fix", ()
       ["--admin=Ada Lovelace"],
       /--admin: "Ada Lovelace" is not a valid learner name.*"ada-lovelace"/,
     ],
-    [["--user-prefix=Class "], /--user-prefix=Class  cannot start a Linux user name/],
+    [["--user-prefix=Class"], /--user-prefix=Class cannot start a Linux user name/],
     [["--password=short"], /at least 8 characters/],
     [["restart"], /Unknown command "restart"/],
     [["--colour=blue"], /Unknown option '--colour'/],
