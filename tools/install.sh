@@ -15,7 +15,8 @@ JUPYTER_MODULES="nbclient, nbconvert, jupyter_client, nbformat"
 JUPYTER_APT=(jupyter-notebook jupyter-nbconvert python3-nbclient)
 JUPYTER_PIP=(notebook nbclient nbconvert)
 TEST_APT=(chromium mesa-vulkan-drivers)
-HUB_APT=(jupyterhub node-configurable-http-proxy python3-nbgitpuller)
+# The class hub's packages: one list, in hub/install_packages.sh (also used by hub/Dockerfile).
+mapfile -t HUB_APT < <("$ROOT/hub/install_packages.sh" --list)
 STAMP="$ROOT/node_modules/.install-sh-stamp" # what `deno install` last installed from
 
 usage() {
