@@ -1,13 +1,93 @@
 import assert from "node:assert/strict";
-import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
+import {
+  cellBundles,
+  cellText,
+  describeFailure,
+  executeNotebook,
+  type Notebook,
+  type NotebookCell,
+  numberAfter,
+  ROOT,
+} from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun, runLesson } from "./_lesson.ts";
+import { assertCellsRerun } from "./_lesson.ts";
+
+const NAME = "04_training_loop_anatomy";
+
+/**
+ * What a learner might type into each self-checking exercise's answer cell: a typical wrong
+ * answer, then the right one. They run as extra cells right after the committed answer cell
+ * (which leaves the answer `undefined`).
+ */
+const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
+  "ex1-answer": {
+    wrong: [
+      `const verdict1 = await checkAnswer(ex1, 5 * xTrain.shape[0] / 48); // no partial batch`,
+    ],
+    right: `const verdict1 = await checkAnswer(ex1, 5 * Math.ceil(xTrain.shape[0] / 48));`,
+  },
+  "ex2-answer": {
+    wrong: [`const verdict2 = await checkAnswer(ex2, leakyCounts.at(-1)); // all 32 batches`],
+    right: `const answer2 = (leakyCounts.at(-1)! - leakyCounts[0]) / (leakyCounts.length - 1);
+const verdict2 = await checkAnswer(ex2, answer2);`,
+  },
+};
+
+function codeCell(id: string, source: string): NotebookCell {
+  return { id, cell_type: "code", source, metadata: {}, outputs: [], execution_count: null };
+}
+
+/** The lesson as committed, plus the answer cells above; every committed cell runs as is. */
+async function runWithAnswers(): Promise<Notebook> {
+  const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${NAME}.ipynb`)) as Notebook;
+  const ids = new Set(nb.cells.map((c) => c.id));
+  assert.ok(Object.keys(ANSWERS).every((id) => ids.has(id)), "every answer cell exists");
+  nb.cells = nb.cells.flatMap((c) => {
+    const a = ANSWERS[c.id ?? ""];
+    if (!a) return [c];
+    const wrong = a.wrong.map((src, i) => codeCell(`${c.id}-wrong${i + 1}`, src));
+    return [c, ...wrong, codeCell(`${c.id}-right`, a.right)];
+  });
+  await Deno.mkdir(`${ROOT}/build`, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "answers-" });
+  try {
+    const path = `${dir}/${NAME}_answers.ipynb`;
+    await Deno.writeTextFile(path, JSON.stringify(nb));
+    const run = await executeNotebook(path);
+    assert.ok(run.ok, describeFailure(run));
+    return run.executed_notebook;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A `textTable` output as rows keyed by their first cell (columns are ≥ 2 spaces apart). */
+function tableOf(text: string): Record<string, string[]> {
+  const rows = text.trim().split("\n").slice(1).map((l) => l.trim().split(/\s{2,}/));
+  return Object.fromEntries(rows.map(([key, ...cells]) => [key, cells]));
+}
+
+/** `"88.9 ± 1.1"` → `{ mean: 88.9, sd: 1.1 }`. */
+function meanSd(cell: string): { mean: number; sd: number } {
+  const [mean, sd] = cell.split("±").map(Number);
+  return { mean, sd };
+}
+
+/** The Plotly figure a cell showed. */
+function figureOf(nb: Notebook, id: string) {
+  const bundle = cellBundles(nb, id).find((b) => b["application/vnd.plotly.v1+json"]);
+  assert.ok(bundle, `cell ${id} shows a Plotly figure`);
+  return bundle["application/vnd.plotly.v1+json"] as {
+    data: { name?: string; x: number[]; y: number[]; mode?: string }[];
+    layout: { xaxis?: { type?: string }; yaxis?: { type?: string } };
+  };
+}
 
 Deno.test({
   name: "04_training_loop_anatomy.ipynb: the hand loop equals fit, and the measurements hold",
   ignore: skipWithoutJupyter,
   async fn() {
-    const nb = await runLesson("04_training_loop_anatomy");
+    const nb = await runWithAnswers();
 
     // "the same seeded run with model.fit gives the same numbers"
     const hand = cellText(nb, "hand-run");
@@ -17,38 +97,113 @@ Deno.test({
     const compare = cellText(nb, "compare");
     assert.ok(numberAfter(compare, "largest loss difference") < 1e-5, compare);
     assert.ok(numberAfter(compare, "largest val_loss difference") < 1e-5, compare);
-    assert.ok(numberAfter(compare, "largest weight difference") < 1e-5, compare);
+    assert.equal(numberAfter(compare, "largest weight difference"), 0, compare);
 
-    // "batch size trade-offs, measured": throughput and memory grow, accuracy per epoch falls
-    const batch = cellText(nb, "batch");
-    const row = (size: number) =>
-      batch.split("\n").find((l) => l.startsWith(`batch ${size}:`)) ?? "";
-    const perSecond = (size: number) => numberAfter(row(size), `batch ${size}:`);
-    assert.ok(perSecond(512) > 2 * perSecond(8), batch);
-    assert.ok(numberAfter(row(512), "peak") > numberAfter(row(8), "peak"), batch);
-    const accuracy = (size: number) => numberAfter(row(size), "validation accuracy");
-    assert.ok(accuracy(8) > accuracy(512), batch);
+    // "summed fit's way, our number equals fit's to the last bit; both orders land within a few
+    // float32 steps of the float64 reference"
+    const roundoff = tableOf(cellText(nb, "roundoff-table"));
+    const minusFit = (row: string) => Number(roundoff[row][1]);
+    assert.equal(minusFit("validateInBatches(handModel, 64)"), 0, JSON.stringify(roundoff));
+    const whole = Math.abs(minusFit("validate(): all 500 at once"));
+    assert.ok(whole > 0 && whole < 1e-6, JSON.stringify(roundoff));
     assert.ok(
-      cellBundles(nb, "batch-plot").some((b) => b["application/vnd.plotly.v1+json"]),
-      "the throughput chart is a Plotly figure",
+      Math.abs(minusFit("float64 mean of the 500 losses")) < 1e-6,
+      JSON.stringify(roundoff),
+    );
+    // the "all at once" row is the hand run's last val_loss (printed there with 6 digits)
+    const handLast = Number(roundoff["validate(): all 500 at once"][0]).toFixed(6);
+    assert.ok(
+      hand.includes(`epoch 4: loss ${"" /* any */}`) && hand.endsWith(`val_loss ${handLast}`),
+      hand,
     );
 
-    // "tf.tidy and dispose free what a loop makes; the hand loop does not leak"
+    // batch sizes: underfitting at one rate, the linear scaling rule, cost
+    const batch = tableOf(cellText(nb, "batch-table"));
+    const col = (size: number, i: number) => batch[String(size)][i];
+    const updates = (s: number) => Number(col(s, 0));
+    const sameAcc = (s: number) => meanSd(col(s, 1));
+    const sameLoss = (s: number) => meanSd(col(s, 2)).mean;
+    const scaledAcc = (s: number) => meanSd(col(s, 4));
+    const perSecond = (s: number) => Number(col(s, 6));
+    const peak = (s: number) => Number(col(s, 7));
+    const text = JSON.stringify(batch);
+    assert.deepEqual([8, 32, 128, 512].map(updates), [750, 189, 48, 12], text);
+    assert.ok(
+      sameAcc(8).mean > sameAcc(128).mean + 10 && sameAcc(128).mean > sameAcc(512).mean,
+      text,
+    );
+    // "they do not overfit, they underfit": training loss rises with the batch, 512 near ln 10
+    assert.ok(sameLoss(512) > 4 * sameLoss(8) && sameLoss(512) > 2, text);
+    // "linear scaling closes most of the gap up to 128: within about 2 points of batch 8's, some
+    // 25 points above the same-rate run, many times the seed-to-seed spread"
+    assert.ok(scaledAcc(128).mean > sameAcc(8).mean - 3, text);
+    const spread = Math.max(scaledAcc(128).sd, sameAcc(128).sd);
+    assert.ok(scaledAcc(128).mean - sameAcc(128).mean > 5 * spread, text);
+    assert.ok(scaledAcc(128).mean - sameAcc(128).mean > 15, text);
+    // "at 512 the rule breaks"
+    assert.ok(scaledAcc(512).mean < scaledAcc(128).mean - 20, text);
+    // "several times more examples per second; 64 times the batch, about 6 times the memory"
+    assert.ok(perSecond(512) > 2 * perSecond(8), text);
+    assert.ok(peak(512) > 2 * peak(8) && peak(512) < 16 * peak(8), text);
+    assert.match(cellText(nb, "batch"), /^21 runs in/);
+    const accFigure = figureOf(nb, "batch-plot");
+    assert.equal(accFigure.layout.xaxis?.type, "log");
+    assert.equal(accFigure.data.filter((t) => t.mode === "markers").length, 2, "seed dots");
+    assert.equal(accFigure.data.find((t) => t.mode === "markers")!.x.length, 12, "3 seeds × 4");
+    const costFigure = figureOf(nb, "batch-cost");
+    assert.equal(costFigure.layout.xaxis?.type, "log");
+    assert.equal(costFigure.layout.yaxis?.type, "log");
+
+    // "tf.tidy and dispose free what a loop makes"
     const memory = cellText(nb, "memory");
     assert.equal(numberAfter(memory, "without tidy"), 200, memory);
     assert.equal(numberAfter(memory, "with tf.tidy"), 0, memory);
     assert.equal(numberAfter(memory, "with dispose"), 0, memory);
-    assert.equal(numberAfter(cellText(nb, "leak"), "difference"), 0);
+    // "the count climbs by the same amount at every batch; the tidy loop's stays flat at zero"
+    const leak = cellText(nb, "leak-run");
+    assert.equal(numberAfter(leak, "trainStep"), 0, leak);
+    const [leaky, tidy] = figureOf(nb, "leak-plot").data;
+    assert.equal(leaky.y.length, 32);
+    const steps = leaky.y.slice(1).map((v, i) => v - leaky.y[i]);
+    assert.ok(leaky.y[0] > 0 && steps.every((d) => d === leaky.y[0]), JSON.stringify(leaky.y));
+    assert.ok(tidy.y.every((v) => v === 0), JSON.stringify(tidy.y));
+
+    // streaming: fitDataset equals the hand loop over the same pipeline, and leaks nothing
+    const stream = cellText(nb, "stream-compare");
+    assert.ok(numberAfter(stream, "largest loss difference") < 1e-6, stream);
+    assert.equal(numberAfter(stream, "largest val_loss difference"), 0, stream);
+    assert.equal(numberAfter(stream, "largest weight difference"), 0, stream);
+    assert.equal(numberAfter(stream, "generator: by hand"), 4000, stream); // 2 epochs × 2,000, re-generated
+    assert.equal(numberAfter(stream, "in all"), 8000, stream);
+    assert.equal(numberAfter(stream, "tensors left by fitDataset:"), 8, stream);
+    // "an example can move forward by at most 500 places"
+    const buffer = cellText(nb, "stream-buffer");
+    const [lo, hi] = [numberAfter(buffer, "positions"), numberAfter(buffer, "to")];
+    assert.ok(lo > 0 && hi > 63 && hi <= 563, buffer);
 
     // "the errors of common mistakes name the problem"
     assert.match(cellText(nb, "mistake-shape"), /fit refused: .*shape \[10\].*\[64,1\]/);
     const split = cellText(nb, "mistake-split");
     assert.match(split, /trainTestSplit\(\): x and y must have the same number of rows/);
     assert.match(split, /fitStandardizer\(\): column 0 contains NaN/);
-    assert.equal(numberAfter(cellText(nb, "mistake-nan"), "stopped at epoch"), 1);
+    const nan = cellText(nb, "mistake-nan");
+    assert.match(
+      nan,
+      /terminateOnNaN: epoch 1, batch \d+: loss is NaN; .*Try a lower learning rate/,
+    );
+    assert.equal(numberAfter(nan, "stopped at epoch"), 1, nan);
     const lr = cellText(nb, "mistake-lr");
+    assert.match(lr, /terminateOnNaN: epoch \d+, batch \d+: loss is (NaN|Infinity); .*Try a lower/);
     assert.ok(!(numberAfter(lr, "loss after epoch 1") < 1e6), lr); // huge, or already NaN
     assert.ok(numberAfter(lr, "stopped at epoch") < 50, lr);
+
+    // self-checking exercises: ✗ with a hint, ✓ when right
+    assert.match(cellText(nb, "ex1-answer"), /^✗ 04-updates: Got undefined/);
+    assert.match(cellText(nb, "ex1-answer-wrong1"), /^✗ 04-updates: .*not it.*last batch/);
+    assert.match(cellText(nb, "ex1-answer-right"), /^✓ 04-updates: right/);
+    assert.match(cellText(nb, "ex2-answer"), /^✗ 04-leak-per-step: Got undefined/);
+    assert.match(cellText(nb, "ex2-answer-wrong1"), /^✗ 04-leak-per-step: .*not it.*per batch/);
+    assert.match(cellText(nb, "ex2-answer-right"), /^✓ 04-leak-per-step: right/);
   },
 });
 
@@ -56,5 +211,5 @@ Deno.test({
   name:
     "04_training_loop_anatomy.ipynb: every code cell can run twice in a row (no redeclaration errors, no stale state)",
   ignore: skipWithoutJupyter,
-  fn: () => assertCellsRerun("04_training_loop_anatomy"),
+  fn: () => assertCellsRerun(NAME),
 });
