@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  cellBundles,
-  cellText,
-  describeFailure,
-  executeNotebook,
-  type Notebook,
-  type NotebookCell,
-  numberAfter,
-  ROOT,
-} from "../../tools/notebooks.ts";
+import { cellBundles, cellText, type Notebook, numberAfter } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun } from "./_lesson.ts";
+import { assertCellsRerun, type ExerciseAnswers, runWithAnswers } from "./_lesson.ts";
 
 const NAME = "04_training_loop_anatomy";
 
@@ -19,7 +10,7 @@ const NAME = "04_training_loop_anatomy";
  * answer, then the right one. They run as extra cells right after the committed answer cell
  * (which leaves the answer `undefined`).
  */
-const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
+const ANSWERS: ExerciseAnswers = {
   "ex1-answer": {
     wrong: [
       `const verdict1 = await checkAnswer(ex1, 5 * xTrain.shape[0] / 48); // no partial batch`,
@@ -32,34 +23,6 @@ const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
 const verdict2 = await checkAnswer(ex2, answer2);`,
   },
 };
-
-function codeCell(id: string, source: string): NotebookCell {
-  return { id, cell_type: "code", source, metadata: {}, outputs: [], execution_count: null };
-}
-
-/** The lesson as committed, plus the answer cells above; every committed cell runs as is. */
-async function runWithAnswers(): Promise<Notebook> {
-  const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${NAME}.ipynb`)) as Notebook;
-  const ids = new Set(nb.cells.map((c) => c.id));
-  assert.ok(Object.keys(ANSWERS).every((id) => ids.has(id)), "every answer cell exists");
-  nb.cells = nb.cells.flatMap((c) => {
-    const a = ANSWERS[c.id ?? ""];
-    if (!a) return [c];
-    const wrong = a.wrong.map((src, i) => codeCell(`${c.id}-wrong${i + 1}`, src));
-    return [c, ...wrong, codeCell(`${c.id}-right`, a.right)];
-  });
-  await Deno.mkdir(`${ROOT}/build`, { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "answers-" });
-  try {
-    const path = `${dir}/${NAME}_answers.ipynb`;
-    await Deno.writeTextFile(path, JSON.stringify(nb));
-    const run = await executeNotebook(path);
-    assert.ok(run.ok, describeFailure(run));
-    return run.executed_notebook;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** A `textTable` output as rows keyed by their first cell (columns are ≥ 2 spaces apart). */
 function tableOf(text: string): Record<string, string[]> {
@@ -87,7 +50,7 @@ Deno.test({
   name: "04_training_loop_anatomy.ipynb: the hand loop equals fit, and the measurements hold",
   ignore: skipWithoutJupyter,
   async fn() {
-    const nb = await runWithAnswers();
+    const nb = await runWithAnswers(NAME, ANSWERS);
 
     // "the same seeded run with model.fit gives the same numbers"
     const hand = cellText(nb, "hand-run");
