@@ -7,7 +7,8 @@
 import { getLearningRate, setLearningRate } from "../core/learning_rate.ts";
 import { say } from "./_log.ts";
 import { LEARNING_RATE_KEY } from "./reduce_lr_on_plateau.ts";
-import { resolveLogs, TrainingCallback, type UnresolvedLogs } from "./training_callback.ts";
+import { TrainingCallback } from "./training_callback.ts";
+import { resolveLogs, type UnresolvedLogs } from "../core/history.ts";
 
 /**
  * What {@linkcode learningRateScheduler} calls at each epoch's start: the 0-based epoch
