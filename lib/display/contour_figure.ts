@@ -16,8 +16,8 @@ export interface ContourPath {
   points: Array<[number, number]>;
 }
 
-/** Colours of `paths`, chosen to stand out on Viridis. */
-const PATH_COLORS = ["#d62728", "#ffffff", "#ff7f0e", "#000000", "#e377c2", "#17becf"];
+/** Colours of `paths`: visible on Viridis and on the legend's white (white comes last). */
+const PATH_COLORS = ["#d62728", "#000000", "#ff7f0e", "#e377c2", "#17becf", "#ffffff"];
 
 /** Every step of a path is `[w0, w1]`, or an error naming the step. */
 function checkSteps(steps: unknown, label: string): void {
