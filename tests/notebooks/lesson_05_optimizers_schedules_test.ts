@@ -90,6 +90,10 @@ Deno.test({
     assert.ok(rmsLoss < 1e-20, `RMSProp lands on the minimum: ${rmsLoss}`);
     assert.ok(adamLoss > 0.01 && adamLoss < 0.1, `Adam still circling: ${adamLoss}`);
     assert.ok(Number(sgdLoss) > rmsLoss && Number(momentum[1]) > rmsLoss);
+    // "w₀ = −1.8 · (1 − η)⁵⁰; SGD's loss is the second lowest"
+    assert.ok(Math.abs(sgdW0 + 1.8 * (1 - bestOf("sgd")) ** 50) < 0.003, sgdW);
+    const losses = ["sgd", "momentum", "rmsprop", "adam"].map((n) => Number(row(n)[1]));
+    assert.equal([...losses].sort((a, b) => a - b)[1], Number(sgdLoss), losses.join());
 
     // the range test: min/10, the model untouched
     const finder = cellText(nb, "finder");
@@ -142,6 +146,17 @@ Deno.test({
     const fourEnds = four.map((n) => cell(n, 2).mean);
     assert.ok(Math.min(...fourEnds) >= 0.06 && Math.max(...fourEnds) <= 0.07, fourEnds.join());
     assert.ok(cell("reduceLROnPlateau", 2).mean > Math.max(...fourEnds));
+    // the numbers the prose quotes
+    const quoted = (got: number, said: number, tol: number, what: string) =>
+      assert.ok(Math.abs(got - said) <= tol, `${what}: the text says ${said}, the output ${got}`);
+    quoted(cell(hi, 2).mean, 0.2, 0.005, "large rate's final excess");
+    quoted(cell(hi, 2).sd, 0.06, 0.005, "its spread");
+    quoted(cell(lo, 0).mean, 1.37, 0.005, "small rate after 2 epochs");
+    quoted(cell(hi, 0).mean, 0.24, 0.005, "large rate after 2 epochs");
+    quoted(Math.min(...fourEnds), 0.065, 0.0005, "lowest schedule");
+    quoted(Math.max(...fourEnds), 0.069, 0.0005, "highest schedule");
+    quoted(cell("reduceLROnPlateau", 2).mean, 0.078, 0.0005, "reduceLROnPlateau's end");
+    quoted(cell("reduceLROnPlateau", 2).sd, 0.002, 0.0005, "its spread");
 
     // adamw is Adam's step then − η·λ·w
     assert.ok(numberAfter(cellText(nb, "adamw-check"), "(adam − η·λ·w)|:") < 1e-6);
@@ -159,7 +174,12 @@ Deno.test({
       assert.ok(deadOf(n).mean < 0.001, `${n} zeroes dead weights`);
     }
     assert.ok(otherOf("Adam + L2 λ = 1e-5").mean > 0.9, "weak L2 leaves the other weights");
-    assert.ok(Math.abs(otherOf("Adam + L2 λ = 1e-3").mean - 0.69) < 0.05);
+    const quotedAs = (got: number, said: number, tol: number, what: string) =>
+      assert.ok(Math.abs(got - said) <= tol, `${what}: the text says ${said}, the output ${got}`);
+    quotedAs(otherOf("Adam + L2 λ = 1e-5").mean, 0.94, 0.005, "weak L2, other weights");
+    quotedAs(otherOf("Adam + L2 λ = 1e-3").mean, 0.69, 0.005, "L2, other weights");
+    quotedAs(otherOf("AdamW λ = 1").mean, 0.83, 0.005, "AdamW, other weights");
+    quotedAs(deadOf("AdamW λ = 1").mean, 0.774, 0.0005, "AdamW, dead weights");
     const adamW = "AdamW λ = 1";
     assert.ok(Math.abs(deadOf(adamW).mean - predicted) < 0.002, "AdamW: exactly the formula");
     assert.ok(otherOf(adamW).mean > deadOf(adamW).mean && otherOf(adamW).mean < 0.9);
@@ -173,6 +193,8 @@ Deno.test({
       assert.ok(Math.abs(lossOf(n).mean - adam.mean) <= adam.sd, `${n} within one spread`);
     }
     assert.ok(lossOf(adamW).mean > adam.mean && lossOf(adamW).mean < adam.mean + 3 * adam.sd);
+    assert.equal(d[adamW][2], "0.395 ± 0.014", "quoted in the text");
+    assert.equal(d.Adam[2], "0.367 ± 0.017", "quoted in the text");
     const accs = Object.keys(d).map((n) => accOf(n));
     const accRange = Math.max(...accs.map((a) => a.mean)) - Math.min(...accs.map((a) => a.mean));
     assert.ok(accRange <= 0.1 + 1e-9 && accRange < Math.min(...accs.map((a) => a.sd)));
