@@ -7,6 +7,7 @@
  * - `data/`     seeded loaders for the data sets the lessons use.
  * - `display/`  figures, tables and outputs that survive headless runs.
  * - `io/`       saving and loading models on the local file system.
+ * - `optim/`    learning-rate schedules, the learning-rate finder, AdamW.
  *
  * @module
  */
@@ -16,4 +17,5 @@ export * from "./callbacks/mod.ts";
 export * from "./data/mod.ts";
 export * from "./display/mod.ts";
 export * from "./io/mod.ts";
+export * from "./optim/mod.ts";
 export * from "./exercises/mod.ts";

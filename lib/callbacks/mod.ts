@@ -32,6 +32,12 @@ export {
   type ReduceLROnPlateauOptions,
   setLearningRate,
 } from "./reduce_lr_on_plateau.ts";
+export {
+  type EpochSchedule,
+  LearningRateScheduler,
+  learningRateScheduler,
+  type LearningRateSchedulerOptions,
+} from "./learning_rate_scheduler.ts";
 export { TerminateOnNaN, terminateOnNaN, type TerminateOnNaNOptions } from "./terminate_on_nan.ts";
 export { CsvLogger, csvLogger, type CsvLoggerOptions } from "./csv_logger.ts";
 export {

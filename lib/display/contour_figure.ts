@@ -8,6 +8,30 @@ import type { Figure, Trace } from "./figure.ts";
 import { roundValue } from "./figure.ts";
 import { checkArray, checkRange, describe, isArrayLike } from "./_check.ts";
 
+/** A named path for {@linkcode LossContourOptions.paths}. */
+export interface ContourPath {
+  /** Legend entry. */
+  name: string;
+  /** The steps `[w0, w1]`. */
+  points: Array<[number, number]>;
+}
+
+/** Colours of `paths`: visible on Viridis and on the legend's white (white comes last). */
+const PATH_COLORS = ["#d62728", "#000000", "#ff7f0e", "#e377c2", "#17becf", "#ffffff"];
+
+/** Every step of a path is `[w0, w1]`, or an error naming the step. */
+function checkSteps(steps: unknown, label: string): void {
+  checkArray(steps, `lossContourFigure(loss, options): ${label}`, "an array of [w0, w1] steps");
+  (steps as unknown[]).forEach((p, i) => {
+    if (!isArrayLike(p) || p.length !== 2) {
+      throw new RangeError(
+        `lossContourFigure(loss, options): ${label}[${i}] is ${describe(p)}, expected ` +
+          "one step [w0, w1] (both weights after that step).",
+      );
+    }
+  });
+}
+
 /** Options of {@linkcode lossContourFigure}. */
 export interface LossContourOptions {
   /** Range of the first parameter (x). @default {[-2, 2]} */
@@ -20,6 +44,13 @@ export interface LossContourOptions {
   path?: Array<[number, number]>;
   /** Name of the path in the legend. @default {"path"} */
   pathName?: string;
+  /**
+   * Several named paths (one colour each, with a legend), e.g. one per optimiser; drawn
+   * after `path`. The colour bar is left out when there are any, so that the legend has
+   * the right-hand side.
+   * @default {[]}
+   */
+  paths?: ContourPath[];
   /** Colour by log10(loss), for surfaces with a steep valley. @default {false} */
   logZ?: boolean;
   /** Axis titles. @default {["w0", "w1"]} */
@@ -60,6 +91,7 @@ export function lossContourFigure(
     resolution = 60,
     path = [],
     pathName = "path",
+    paths = [],
     logZ = false,
     axisTitles = ["w0", "w1"],
     title = "Loss surface",
@@ -73,15 +105,13 @@ export function lossContourFigure(
   }
   checkRange(xRange, "lossContourFigure(loss, options): options.xRange");
   checkRange(yRange, "lossContourFigure(loss, options): options.yRange");
-  checkArray(path, "lossContourFigure(loss, options): options.path", "an array of [w0, w1] steps");
-  path.forEach((p, i) => {
-    if (!isArrayLike(p) || p.length !== 2) {
-      throw new RangeError(
-        `lossContourFigure(loss, options): options.path[${i}] is ${describe(p)}, expected ` +
-          "one step [w0, w1] (both weights after that step).",
-      );
-    }
-  });
+  checkSteps(path, "options.path");
+  checkArray(
+    paths,
+    "lossContourFigure(loss, options): options.paths",
+    "an array of { name, points }",
+  );
+  paths.forEach((p, i) => checkSteps(p?.points, `options.paths[${i}].points`));
   const n = Math.max(2, Math.min(150, Math.round(resolution)));
   const axis = ([lo, hi]: [number, number]) =>
     Array.from({ length: n }, (_, i) => roundValue(lo + ((hi - lo) * i) / (n - 1)) as number);
@@ -107,6 +137,7 @@ export function lossContourFigure(
     contours: { coloring: "heatmap", showlabels: false },
     name: logZ ? "log10(loss)" : "loss",
     showlegend: false,
+    ...(paths.length > 0 ? { showscale: false } : {}),
   }];
   if (path.length > 0) {
     data.push({
@@ -120,15 +151,34 @@ export function lossContourFigure(
       showlegend: false,
     });
   }
+  paths.forEach((p, i) => {
+    const color = PATH_COLORS[i % PATH_COLORS.length];
+    data.push({
+      type: "scatter",
+      mode: "lines+markers",
+      name: p.name,
+      x: p.points.map((q) => roundValue(q[0])),
+      y: p.points.map((q) => roundValue(q[1])),
+      line: { color, width: 2 },
+      marker: { color, size: 4 },
+    });
+  });
   return {
     data,
     layout: {
       title: { text: title },
+      ...(paths.length > 0 ? { showlegend: true } : {}),
       width,
       height,
       xaxis: { title: { text: axisTitles[0] }, range: xRange, showgrid: false },
       yaxis: { title: { text: axisTitles[1] }, range: yRange, showgrid: false },
-      meta: { kind: "contour", grid: n, nonFinite, steps: path.length },
+      meta: {
+        kind: "contour",
+        grid: n,
+        nonFinite,
+        steps: path.length,
+        ...(paths.length > 0 ? { paths: paths.length } : {}),
+      },
     },
   };
 }

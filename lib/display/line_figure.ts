@@ -31,6 +31,8 @@ export interface XYFigureOptions {
   yTitle?: string;
   /** Log-scale y axis. @default {false} */
   logY?: boolean;
+  /** Log-scale x axis (learning rates, batch sizes). @default {false} */
+  logX?: boolean;
   /** Most points per series (longer series are decimated). @default {2000} */
   maxPoints?: number;
   /** Width in px. @default {640} */
@@ -81,12 +83,20 @@ function xyTrace(
 }
 
 function axesLayout(options: XYFigureOptions) {
-  const { title, xTitle = "x", yTitle = "y", logY = false, width = 640, height = 400 } = options;
+  const {
+    title,
+    xTitle = "x",
+    yTitle = "y",
+    logY = false,
+    logX = false,
+    width = 640,
+    height = 400,
+  } = options;
   return {
     ...(title ? { title: { text: title } } : {}),
     width,
     height,
-    xaxis: { title: { text: xTitle } },
+    xaxis: { title: { text: xTitle }, ...(logX ? { type: "log" as const } : {}) },
     yaxis: { title: { text: yTitle }, ...(logY ? { type: "log" as const } : {}) },
   };
 }

@@ -63,7 +63,7 @@ export {
   heatmapFigure,
   type HeatmapFigureOptions,
 } from "./heatmap_figure.ts";
-export { lossContourFigure, type LossContourOptions } from "./contour_figure.ts";
+export { type ContourPath, lossContourFigure, type LossContourOptions } from "./contour_figure.ts";
 export { imageGridFigure, type ImageGridOptions } from "./image_grid_figure.ts";
 export {
   type LayerRow,

@@ -48,3 +48,37 @@ Deno.test("lossContourFigure() names a bad loss, range or path step", () => {
     /lossContourFigure\(loss, options\): options\.path\[1\] is an array of 1, expected one step \[w0, w1\]/,
   );
 });
+
+Deno.test("lossContourFigure({ paths }) draws one coloured, named path each with a legend, no colour bar", () => {
+  const fig = lossContourFigure((a, b) => a * a + b * b, {
+    resolution: 3,
+    paths: [{ name: "sgd", points: [[1, 1], [0.5, 0.5]] }, {
+      name: "adam",
+      points: [[1, 1], [0.9, 0.1]],
+    }],
+  });
+  assert.deepEqual(fig.data.slice(1).map((t) => t.name), ["sgd", "adam"]);
+  assert.deepEqual(fig.data[2].y, [1, 0.1]);
+  assert.notEqual(fig.data[1].line?.color, fig.data[2].line?.color);
+  assert.equal(fig.data[0].showscale, false);
+  assert.equal(fig.layout.showlegend, true);
+  assert.equal(fig.layout.meta?.paths, 2);
+});
+
+Deno.test("lossContourFigure({ paths }) names a path whose points are missing or a bad step", () => {
+  const bowl = (a: number, b: number) => a * a + b * b;
+  assert.throws(
+    () =>
+      lossContourFigure(bowl, {
+        paths: [{ name: "a" } as unknown as { name: string; points: [number, number][] }],
+      }),
+    /options\.paths\[0\]\.points is undefined, expected an array of \[w0, w1\] steps/,
+  );
+  assert.throws(
+    () =>
+      lossContourFigure(bowl, {
+        paths: [{ name: "a", points: [[1, 2], [3] as unknown as [number, number]] }],
+      }),
+    /options\.paths\[0\]\.points\[1\] is an array of 1, expected one step \[w0, w1\]/,
+  );
+});

@@ -77,3 +77,12 @@ Deno.test("scatterFigure() reports data and fit of mismatched length with both n
     /scatterFigure\(x, y, options\): options\.fit\.x is undefined, expected an array of numbers \(or pass a function x => y\)/,
   );
 });
+
+Deno.test("lineFigure({ logX, logY }) sets log axes; without them the axes are linear", () => {
+  const fig = lineFigure([1e-4, 1e-2, 1], [3, 2, 9], { logX: true, logY: true });
+  assert.equal(fig.layout.xaxis?.type, "log");
+  assert.equal(fig.layout.yaxis?.type, "log");
+  const plain = lineFigure([1, 2], [3, 4]);
+  assert.equal(plain.layout.xaxis?.type, undefined);
+  assert.equal(plain.layout.yaxis?.type, undefined);
+});
