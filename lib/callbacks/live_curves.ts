@@ -39,7 +39,7 @@ export interface LiveStopper extends StopperLike {
 export interface LiveCurvesOptions extends
   Pick<
     HistoryFigureOptions,
-    "metrics" | "logY" | "title" | "monitor" | "mode" | "width" | "height"
+    "metrics" | "logY" | "colorBy" | "title" | "monitor" | "mode" | "width" | "height"
   > {
   /** Least time between two in-place updates, in ms (final frame is always sent). @default {250} */
   throttleMs?: number;
@@ -248,10 +248,11 @@ export class LiveCurves extends TrainingCallback {
   }
 
   #build(markers: Pick<HistoryFigureOptions, "stopper"> & { note?: string } = {}): Figure {
-    const { metrics, logY, title, monitor, mode, width, height } = this.#options;
+    const { metrics, logY, colorBy, title, monitor, mode, width, height } = this.#options;
     const fig = historyFigure(this.#history, {
       metrics,
       logY,
+      colorBy,
       title,
       monitor,
       mode,

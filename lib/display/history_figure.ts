@@ -47,6 +47,14 @@ export interface HistoryFigureOptions {
   metrics?: string[];
   /** Log-scale y axis for every metric that is not accuracy-like. @default {false} */
   logY?: boolean;
+  /**
+   * What the colours tell apart: `"metric"` gives each metric's subplot its own colour
+   * (train solid, validation dashed); `"split"` colours by split instead, training in the
+   * first colour and validation in the second in every subplot (still dashed), so a
+   * reader tells the two curves apart at a glance where they cross or run close.
+   * @default {"metric"}
+   */
+  colorBy?: "metric" | "split";
   /** Figure title. @default {"Learning curves"} */
   title?: string;
   /**
@@ -147,18 +155,19 @@ function curveTraces(
   series: Record<string, number[]>,
   shown: string[],
   maxPoints: number,
+  colorBy: "metric" | "split",
 ): { data: Trace[]; nonFinite: number } {
   const data: Trace[] = [];
   let nonFinite = 0;
   shown.forEach((name, i) => {
-    const color = COLORWAY[i % COLORWAY.length];
     const axes = subplotAxes(i);
     for (
-      const [key, dash, label] of [
-        [name, "solid", "train"],
-        [`val_${name}`, "dash", "validation"],
+      const [key, dash, label, split] of [
+        [name, "solid", "train", 0],
+        [`val_${name}`, "dash", "validation", 1],
       ] as const
     ) {
+      const color = COLORWAY[(colorBy === "split" ? split : i) % COLORWAY.length];
       const values = series[key];
       if (!values) continue;
       const { x, y, nonFinite: gaps } = epochPoints(values, maxPoints);
@@ -241,8 +250,8 @@ function stopLines(shown: string[], stopped: number): { shapes: Shape[]; note: A
 /**
  * Build learning curves from a training history.
  *
- * Training series are solid and validation series dashed, in one colour per metric.
- * Non-finite values (a diverging run) become gaps and are counted in the figure's
+ * Training series are solid and validation series dashed, in one colour per metric
+ * (or, with `colorBy: "split"`, one colour per split). Non-finite values (a diverging run) become gaps and are counted in the figure's
  * `meta`; an empty history gives empty axes with the note "No epochs recorded yet".
  *
  * @param history A tfjs `History` (what `await model.fit(...)` returns), its record, or
@@ -270,6 +279,7 @@ export function historyFigure(
   const {
     metrics = available,
     logY = false,
+    colorBy = "metric",
     title = "Learning curves",
     maxPoints = DEFAULT_MAX_POINTS,
     height = 360,
@@ -285,7 +295,7 @@ export function historyFigure(
   const shown = available.length === 0 ? [] : metrics;
   const { width = Math.min(960, Math.max(600, 360 * Math.max(1, shown.length))) } = options;
   const markers = resolveMarkers(series, epochs.length, options);
-  const curves = curveTraces(series, shown, maxPoints);
+  const curves = curveTraces(series, shown, maxPoints, colorBy);
   const stop = markers.stopped !== undefined && shown.length > 0
     ? stopLines(shown, markers.stopped)
     : undefined;

@@ -65,6 +65,15 @@ Deno.test("liveCurves() shows one output, updates it in place each epoch, ends w
   markPlotlySent(false);
 });
 
+Deno.test('liveCurves({ colorBy: "split" }) passes the colouring to its figure', async () => {
+  markPlotlySent(true);
+  const { sent, sink } = recorder();
+  await fitLine(liveCurves({ sink, throttleMs: 0, colorBy: "split" }), 2);
+  const fig = sent.at(-1)!.bundle[PLOTLY_MIME] as { data: { line?: { color?: string } }[] };
+  assert.notEqual(fig.data[0].line?.color, fig.data[1].line?.color);
+  markPlotlySent(false);
+});
+
 Deno.test("liveCurves() throttles updates by its clock and always sends the final frame", async () => {
   markPlotlySent(true);
   const { sent, sink } = recorder();

@@ -26,6 +26,15 @@ Deno.test("historyFigure() draws train solid and validation dashed in one colour
   assert.deepEqual([lines[2].xaxis, lines[2].yaxis], ["x2", "y2"], "acc gets its own subplot");
 });
 
+Deno.test('historyFigure({ colorBy: "split" }) colours train and validation apart, the same in every subplot', () => {
+  const fig = historyFigure(history, { bestEpoch: false, colorBy: "split" });
+  const lines = fig.data.filter((t) => t.legendgroup);
+  const colors = lines.map((t) => t.line?.color);
+  assert.notEqual(colors[0], colors[1], "train and validation differ");
+  assert.deepEqual(colors.slice(2), colors.slice(0, 2), "acc uses the same two colours as loss");
+  assert.deepEqual(lines.map((t) => t.line?.dash), ["solid", "dash", "solid", "dash"]);
+});
+
 Deno.test("historyFigure() marks the best epoch of val_loss, the restored weights and the stop", () => {
   // 0-based epochs in, 1-based labels and x positions out.
   const fig = historyFigure(history, { stoppedEpoch: 4, restoredEpoch: 2 });

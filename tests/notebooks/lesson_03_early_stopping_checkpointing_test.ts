@@ -1,14 +1,95 @@
 import assert from "node:assert/strict";
-import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
+import {
+  cellBundles,
+  cellText,
+  describeFailure,
+  executeNotebook,
+  type Notebook,
+  type NotebookCell,
+  numberAfter,
+  ROOT,
+} from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun, runLesson } from "./_lesson.ts";
+import { assertCellsRerun } from "./_lesson.ts";
+
+const NAME = "03_early_stopping_checkpointing";
+
+/**
+ * What a learner might type into each self-checking exercise's cell: typical wrong answers
+ * first, then the right one. The test runs them as extra cells right after the committed
+ * exercise cell (which leaves the answer `undefined`).
+ */
+const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
+  ex1: {
+    wrong: [
+      // 0-based, as the API counts
+      `const verdict1 = await checkAnswer(ex1, 4);`,
+      // minDelta ignored: 0.397 and 0.396 counted as improvements
+      `const verdict1 = await checkAnswer(ex1, 8);`,
+    ],
+    right: `const verdict1 = await checkAnswer(ex1, 5);`,
+  },
+  ex2: {
+    wrong: [
+      // the mean absolute error of predicting 0.5
+      `const verdict2 = await checkAnswer(ex2, 0.5);`,
+    ],
+    right: `const preds = [0.5, 0.5, 0.5, 0.5]; // w1 = w2 = 0, b = 0.5
+const answer2 = [0, 1, 1, 0].reduce((s, y, i) => s + (preds[i] - y) ** 2, 0) / 4;
+const verdict2 = await checkAnswer(ex2, answer2);`,
+  },
+};
+
+function codeCell(id: string, source: string): NotebookCell {
+  return { id, cell_type: "code", source, metadata: {}, outputs: [], execution_count: null };
+}
+
+/** The lesson as committed, plus the answer cells above; every committed cell runs as is. */
+async function runWithAnswers(): Promise<Notebook> {
+  const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${NAME}.ipynb`)) as Notebook;
+  const ids = new Set(nb.cells.map((c) => c.id));
+  assert.ok(Object.keys(ANSWERS).every((id) => ids.has(id)), "every answer cell exists");
+  nb.cells = nb.cells.flatMap((c) => {
+    const a = ANSWERS[c.id ?? ""];
+    if (!a) return [c];
+    const wrong = a.wrong.map((src, i) => codeCell(`${c.id}-wrong${i + 1}`, src));
+    return [c, ...wrong, codeCell(`${c.id}-right`, a.right)];
+  });
+  await Deno.mkdir(`${ROOT}/build`, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "answers-" });
+  try {
+    const path = `${dir}/${NAME}_answers.ipynb`;
+    await Deno.writeTextFile(path, JSON.stringify(nb));
+    const run = await executeNotebook(path);
+    assert.ok(run.ok, describeFailure(run));
+    return run.executed_notebook;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A `textTable` output as rows of cells (columns at least two spaces apart). */
+function rowsOf(text: string): string[][] {
+  return text.trim().split("\n").slice(1).map((l) => l.trim().split(/\s{2,}/));
+}
+
+/** The Plotly figures a cell showed. */
+function figuresOf(nb: Notebook, id: string) {
+  return cellBundles(nb, id).flatMap((b) => b["application/vnd.plotly.v1+json"] ? [b] : [])
+    .map((b) =>
+      b["application/vnd.plotly.v1+json"] as {
+        data: { name: string; y: number[]; line?: { color?: string } }[];
+        layout: { yaxis?: { type?: string }; annotations?: { text: string }[] };
+      }
+    );
+}
 
 Deno.test({
   name:
-    "03_early_stopping_checkpointing.ipynb: the naive rule fails, the recipe stops and restores",
+    "03_early_stopping_checkpointing.ipynb: the naive rule fails, the recipe stops and restores, its gains are measured",
   ignore: skipWithoutJupyter,
   async fn() {
-    const nb = await runLesson("03_early_stopping_checkpointing");
+    const nb = await runWithAnswers();
 
     // "the training-loss rule never fires while validation loss rises"
     const naive = cellText(nb, "naive");
@@ -17,48 +98,104 @@ Deno.test({
     assert.ok(naiveBest < 30, naive);
     assert.ok(numberAfter(naive, "ended at") > numberAfter(naive, `epoch ${naiveBest} (`), naive);
 
-    // "no patience stops on noise, before the real bottom"
+    // the tutorial's XOR: 4 points, linear stalls at 0.25, tanh solves it; val_loss repeats loss
+    const tutorial = cellText(nb, "tutorial");
+    assert.match(tutorial, /^4 points/);
+    assert.ok(Math.abs(numberAfter(tutorial, "linear  loss") - 0.25) < 1e-3, tutorial);
+    assert.ok(numberAfter(tutorial, "tanh    loss") < 0.01, tutorial);
+    for (const m of tutorial.matchAll(/at most ([\d.e+-]+) apart/g)) assert.ok(Number(m[1]) < 1e-5);
+
+    // "no patience stops on noise, before the real bottom"; validation alone on a linear axis
     const patience = cellText(nb, "patience");
     const later = /fell again to ([\d.]+) at epoch (\d+)/.exec(patience);
     assert.ok(later, patience);
     assert.ok(numberAfter(patience, "would stop at epoch") < Number(later[2]), patience);
     assert.ok(Number(later[1]) < numberAfter(patience, "(val_loss"), patience);
+    assert.ok(numberAfter(patience, "then rose to") > Number(later[1]), patience);
+    const [valAlone] = figuresOf(nb, "patience");
+    assert.deepEqual(valAlone.data.map((t) => t.name)[0], "loss (validation)");
+    assert.notEqual(valAlone.layout.yaxis?.type, "log");
 
     // "training stopped before the epoch limit, patience epochs after the best"
     const recipe = cellText(nb, "recipe");
     const stopped = numberAfter(recipe, "stopped at epoch");
     const bestEpoch = numberAfter(recipe, "best epoch");
-    assert.ok(stopped < 1000, recipe);
+    assert.ok(stopped < 30, recipe);
     assert.equal(stopped - bestEpoch, 5, recipe);
     assert.equal(numberAfter(recipe, "last at epoch"), bestEpoch, recipe);
-    // The dashboard's final frame marks the stop.
+    // The dashboard's final frame marks the stop; train and validation in different colours.
     assert.match(JSON.stringify(cellBundles(nb, "recipe")), /early stop \(epoch \d+\)/);
+    const dash = figuresOf(nb, "recipe").at(-1)!;
+    assert.notEqual(dash.data[0].line?.color, dash.data[1].line?.color);
 
-    // "the reloaded checkpoint is the best epoch's model, and tests better than the last epoch"
+    // "the gap is the split's, not the selection's": no smaller at the unchosen last epoch
+    const gap = cellText(nb, "gap");
+    assert.ok(numberAfter(gap, "best epoch:") > 0.03, gap);
+    assert.ok(numberAfter(gap, "last epoch:") >= numberAfter(gap, "best epoch:"), gap);
+
+    // the reloaded checkpoint is the best epoch's model
     const reload = cellText(nb, "reload");
     assert.equal(
       numberAfter(reload, "validation loss"),
       numberAfter(reload, "best epoch in history:"),
     );
-    assert.equal(numberAfter(reload, "checkpoint (epoch"), bestEpoch);
-    assert.ok(
-      numberAfter(reload, "test loss") < numberAfter(reload.split("\n")[2], "test loss"),
-      reload,
-    );
 
-    // "restoreBestWeights leaves the best epoch's weights in the model"
-    const restore = cellText(nb, "restore");
-    assert.ok(numberAfter(restore, "restored epoch") < numberAfter(restore, "stopped at epoch"));
-    assert.equal(
-      numberAfter(restore, "validation loss now"),
-      numberAfter(restore, "best in history"),
-    );
+    // test scores: checkpoint, last epoch, naive 30 epochs; a small loss gain, same accuracy
+    const compare = cellText(nb, "compare");
+    const table = rowsOf(compare.split("\n\n")[0].split("\ncheckpoint vs")[0]);
+    const [ckpt, lastEp, naive30] = table.map((r) => [Number(r[1]), parseFloat(r[2])]);
+    assert.equal(numberAfter(table[0][0], "epoch"), bestEpoch);
+    assert.ok(ckpt[0] < lastEp[0] && lastEp[0] < naive30[0], compare);
+    assert.ok(Math.abs(numberAfter(compare, "digits right")) <= 10, compare);
+    assert.ok(numberAfter(compare, "allowed,") > 20, "fewer epochs than a fixed 30-epoch run");
 
-    // "the text-CNN trains on digit rows with the same callbacks"
+    // across seeds: the gain is positive in every run and larger than the seed-to-seed spread;
+    // the selection optimism is far smaller than the split's gap
+    const seeds = cellText(nb, "seeds");
+    for (const r of rowsOf(seeds.split("\nover")[0])) assert.ok(Number(r[3]) < Number(r[4]), seeds);
+    const f = (label: string) =>
+      /([\d.-]+) ± ([\d.]+)/.exec(seeds.split(label)[1])!.slice(1).map(Number);
+    const [gain, gainSd] = f("checkpoint gain");
+    const [, testSd] = f("checkpoint test loss");
+    const [optimism] = f("selection optimism");
+    assert.ok(gain > 2 * gainSd && gain > testSd, seeds);
+    assert.ok(Math.abs(optimism) < numberAfter(gap, "best epoch:") / 5, seeds);
+
+    // patience 30: same restored epoch, more epochs; restoreBestWeights leaves the best weights
+    const p30 = cellText(nb, "patience30");
+    assert.equal(numberAfter(p30, "restored epoch"), bestEpoch, p30);
+    assert.equal(numberAfter(p30, "stopped at epoch"), bestEpoch + 30, p30);
+    assert.equal(numberAfter(p30, "validation loss now"), numberAfter(p30, "best in history"));
+    assert.equal(numberAfter(p30, "test loss"), ckpt[0], p30);
+    assert.ok(numberAfter(p30, "cost") >= 20, p30);
+
+    // the text-CNN: stops on val_acc (marked), val_acc peaks after val_loss; behind the MLP
     assert.match(cellText(nb, "tokens"), /tokens 1000×28/);
     const cnn = cellText(nb, "textcnn-fit");
-    assert.ok(numberAfter(cnn, "stopped at epoch") < 1000, cnn);
-    assert.ok(numberAfter(cnn, "test accuracy") > 60, cnn);
+    assert.ok(numberAfter(cnn, "stopped at epoch") < 100, cnn);
+    assert.ok(
+      numberAfter(cnn, "best val_acc at epoch") > numberAfter(cnn, "best val_loss at epoch"),
+    );
+    assert.match(JSON.stringify(cellBundles(nb, "textcnn-fit")), /early stop \(epoch \d+\)/);
+    const cnnTest = rowsOf(cellText(nb, "textcnn-test")).map((r) => parseFloat(r[2]));
+    assert.ok(cnnTest[0] > 60 && cnnTest[1] > 60, `${cnnTest}`);
+    assert.ok(cnnTest[1] >= cnnTest[0], "the val_acc checkpoint is at least as accurate");
+    assert.ok(Math.max(cnnTest[0], cnnTest[1]) < cnnTest[2], "the text-CNN is behind the MLP");
+
+    // train below validation in the log, never when scored like validation
+    const tv = cellText(nb, "train-vs-val");
+    assert.ok(numberAfter(tv, "below validation:") === 1, tv);
+    assert.match(tv, /dropout off, is below validation: none/);
+
+    // self-checking exercises: ✗ with a hint, ✓ when right
+    const verdict = (id: string) => cellText(nb, id);
+    assert.match(verdict("ex1"), /^✗ 03-stop-epoch: Got undefined/);
+    assert.match(verdict("ex1-wrong1"), /^✗ 03-stop-epoch: 4 is not it.*count epochs from 1/);
+    assert.match(verdict("ex1-wrong2"), /^✗ 03-stop-epoch: 8 is not it.*minDelta/);
+    assert.match(verdict("ex1-right"), /^✓ 03-stop-epoch: right/);
+    assert.match(verdict("ex2"), /^✗ 03-xor-linear: Got undefined/);
+    assert.match(verdict("ex2-wrong1"), /^✗ 03-xor-linear: .*2× too large/);
+    assert.match(verdict("ex2-right"), /^✓ 03-xor-linear: right/);
   },
 });
 
@@ -66,5 +203,5 @@ Deno.test({
   name:
     "03_early_stopping_checkpointing.ipynb: every code cell can run twice in a row (checkpoints, callbacks)",
   ignore: skipWithoutJupyter,
-  fn: () => assertCellsRerun("03_early_stopping_checkpointing", ["cleanup"]),
+  fn: () => assertCellsRerun(NAME, ["cleanup"]),
 });
