@@ -6,7 +6,9 @@ import { assertCellsRerun, runLesson } from "./_lesson.ts";
 /** `"0.579 ± 0.014"` after `label` → `{ mean, sd }`. */
 function meanSd(text: string, label: string): { mean: number; sd: number } {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const m = new RegExp(`${escaped} (-?[\\d.]+) ± ([\\d.]+)`).exec(text);
+  const m = new RegExp(`${escaped} (-?[\\d.]+(?:e[-+]?\\d+)?) ± ([\\d.]+(?:e[-+]?\\d+)?)`).exec(
+    text,
+  );
   if (!m) throw new Error(`No "mean ± sd" after "${label}" in:\n${text}`);
   return { mean: Number(m[1]), sd: Number(m[2]) };
 }
