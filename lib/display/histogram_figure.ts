@@ -223,6 +223,18 @@ export interface WeightHistogramOptions {
   title?: string;
   /** Height in px. @default {340 per row of three layers} */
   height?: number;
+  /**
+   * One bin range for every layer (all layers' finite min and max), so that the subplots'
+   * x axes match and their shapes can be compared. Lesson 02 introduces it.
+   * @default {false} (each layer its own range)
+   */
+  sharedBins?: boolean;
+  /**
+   * Log-scale count axes, so that a few weights in the tails (L1's large survivors) stay
+   * visible next to a tall spike. Empty bins are then not drawn.
+   * @default {false}
+   */
+  logCount?: boolean;
 }
 
 /**
@@ -243,7 +255,7 @@ export function weightHistogramFigure(
   layers: LayerValues[],
   options: WeightHistogramOptions = {},
 ): Figure {
-  const { title = "Weights by layer", bins = 40 } = options;
+  const { title = "Weights by layer", bins = 40, sharedBins = false, logCount = false } = options;
   if (!Array.isArray(layers)) {
     throw new Error(
       "weightHistogramFigure(layers): expected an array of { name, values }. " +
@@ -258,8 +270,9 @@ export function weightHistogramFigure(
     )
   );
   layers = layers.filter((l) => l.values.length > 0);
+  const range = sharedBins ? finiteExtent(...layers.map((l) => l.values)) : undefined;
   const data: Trace[] = layers.map((layer, i) => {
-    const h = histogram(layer.values, bins);
+    const h = histogram(layer.values, bins, range);
     const axes = subplotAxes(i);
     let mean = 0;
     const n = layer.values.length;
@@ -288,8 +301,14 @@ export function weightHistogramFigure(
       bargap: 0.05,
       showlegend: false,
       ...subplotGrid(layers.length, (i) => ({
-        x: { title: { text: layers[i]?.name ?? "" } },
-        y: i % 3 === 0 ? { title: { text: "count" } } : {},
+        x: {
+          title: { text: layers[i]?.name ?? "" },
+          ...(range ? { range: [range[0], range[1]] } : {}),
+        },
+        y: {
+          ...(i % 3 === 0 ? { title: { text: logCount ? "count (log)" : "count" } } : {}),
+          ...(logCount ? { type: "log" as const } : {}),
+        },
       })),
       meta: { kind: "weights", layers: layers.map((l) => l.name) },
     },

@@ -82,3 +82,15 @@ Deno.test("histogramFigure() names a missing series and a range that is not [lo,
     /weightHistogramFigure\(layers\): layers\[0\]\.values is undefined/,
   );
 });
+
+Deno.test("weightHistogramFigure({ sharedBins, logCount }) bins every layer on one range and logs the counts", () => {
+  const layers = [{ name: "a", values: [0, 0.1, 0.2] }, { name: "b", values: [-1, 0, 3] }];
+  const fig = weightHistogramFigure(layers, { bins: 4, sharedBins: true, logCount: true });
+  assert.deepEqual(fig.data[0].x, fig.data[1].x, "same bin centres");
+  assert.deepEqual(fig.layout.xaxis?.range, [-1, 3]);
+  assert.deepEqual(fig.layout.xaxis2?.range, [-1, 3]);
+  assert.deepEqual([fig.layout.yaxis?.type, fig.layout.yaxis2?.type], ["log", "log"]);
+  const own = weightHistogramFigure(layers, { bins: 4 });
+  assert.notDeepEqual(own.data[0].x, own.data[1].x, "by default each layer has its own bins");
+  assert.equal(own.layout.yaxis?.type, undefined);
+});
