@@ -41,7 +41,8 @@ export interface StopperLike {
 export interface HistoryFigureOptions {
   /**
    * Metrics to draw, by base name (`"loss"`, `"acc"`); each gets a subplot with its
-   * training series and, when present, its `val_` series.
+   * training series and, when present, its `val_` series. A `val_` name (`"val_loss"`)
+   * draws the validation series alone.
    * @default {undefined} (every metric in the history, loss first)
    */
   metrics?: string[];
@@ -161,12 +162,11 @@ function curveTraces(
   let nonFinite = 0;
   shown.forEach((name, i) => {
     const axes = subplotAxes(i);
-    for (
-      const [key, dash, label, split] of [
-        [name, "solid", "train", 0],
-        [`val_${name}`, "dash", "validation", 1],
-      ] as const
-    ) {
+    // A `val_` name asks for the validation series alone; a base name for both.
+    const splits = name.startsWith("val_")
+      ? [[name, "dash", "validation", 1] as const]
+      : [[name, "solid", "train", 0] as const, [`val_${name}`, "dash", "validation", 1] as const];
+    for (const [key, dash, label, split] of splits) {
       const color = COLORWAY[(colorBy === "split" ? split : i) % COLORWAY.length];
       const values = series[key];
       if (!values) continue;
@@ -175,7 +175,7 @@ function curveTraces(
       data.push({
         type: "scatter",
         mode: values.length <= 30 ? "lines+markers" : "lines",
-        name: `${name} (${label})`,
+        name: `${baseName(name)} (${label})`,
         legendgroup: key,
         x,
         y,
@@ -191,7 +191,8 @@ function curveTraces(
 
 function markerTraces(series: Record<string, number[]>, shown: string[], m: Markers): Trace[] {
   const values = series[m.monitor];
-  const axes = subplotAxes(Math.max(0, shown.indexOf(baseName(m.monitor))));
+  const plot = shown.findIndex((n) => n === m.monitor || n === baseName(m.monitor));
+  const axes = subplotAxes(Math.max(0, plot));
   const point = (epoch: number | undefined, name: string, symbol: string, color: string) => {
     const v = epoch === undefined ? undefined : values?.[epoch];
     if (epoch === undefined || v === undefined || !Number.isFinite(v)) return [];

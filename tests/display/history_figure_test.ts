@@ -138,3 +138,10 @@ Deno.test("historyFigure() reads the History that model.fit returns", async () =
   assert.equal(fig.data.filter((t) => t.legendgroup).length, 2);
   assert.equal(fig.data[0].y?.length, 3);
 });
+
+Deno.test('historyFigure({ metrics: ["val_loss"] }) draws the validation series alone, named so', () => {
+  const fig = historyFigure(history, { metrics: ["val_loss"] });
+  const lines = fig.data.filter((t) => t.legendgroup);
+  assert.deepEqual(lines.map((t) => t.name), ["loss (validation)"]);
+  assert.equal(lines[0].line?.dash, "dash");
+});
