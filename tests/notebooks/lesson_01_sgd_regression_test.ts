@@ -16,29 +16,67 @@ Deno.test({
   async fn() {
     const nb = await runLesson("01_sgd_regression");
 
-    // "Dense(1) + sgd on x = 1…100, y = x² diverges to NaN"
+    // "as written it throws: never compiled; 1-D x of 99 points runs; 9 inputs vs 99 targets"
+    const tutorial = cellText(nb, "tutorial");
+    assert.match(tutorial, /x has shape \[99\]/);
+    assert.match(tutorial, /1\. fit: throws "The model needs to be compiled/);
+    assert.match(tutorial, /2\. fit after compile, on the 1-D x: runs/);
+    assert.match(tutorial, /9 inputs against 99 targets/);
+
+    // "corrected, sgd(0.1) overflows to Infinity at epoch 2 and becomes NaN at epoch 4" (summary)
     const classic = cellText(nb, "classic");
+    const infEpoch = numberAfter(classic, "overflows to Infinity at epoch");
     const nanEpoch = numberAfter(classic, "becomes NaN at epoch");
-    assert.ok(numberAfter(classic, "overflows to Infinity at epoch") <= nanEpoch, classic);
-    assert.ok(nanEpoch <= 10, classic);
     assert.match(classic, /loss NaN/);
+    const summary = [nb.cells.find((c) => c.id === "summary")?.source ?? ""].flat().join("");
+    assert.ok(
+      summary.includes(
+        `\`Infinity\` at epoch ${infEpoch} and becomes \`NaN\`\n  at epoch ${nanEpoch}`,
+      ),
+      `${classic}\n${summary}`,
+    );
 
-    // "the largest stable learning rate is 2/λ_max, far below sgd's 0.01"
-    const curvature = cellText(nb, "curvature");
+    // "the largest stable learning rate is 2/λ_max = 2.95e-4"; κ ≈ 13,700
+    const curvature = cellText(nb, "curvature-run");
     const limit = numberAfter(curvature, "2/λ_max =");
+    const lambdaMax = numberAfter(curvature, "λ_max =");
     assert.ok(limit < 0.001, curvature);
-    assert.ok(Math.abs(numberAfter(curvature, "λ_max =") * limit - 2) < 0.01, curvature);
+    assert.ok(Math.abs(lambdaMax * limit - 2) < 0.01, curvature);
+    assert.ok(summary.includes(`rate is ${limit.toExponential(2)}`), curvature);
+    const lambdaMin = numberAfter(curvature, "λ_min =");
+    assert.ok(Math.abs(lambdaMin - 0.49) < 0.01, curvature);
+    const kappa = numberAfter(curvature, "κ = λ_max/λ_min =");
+    assert.ok(Math.abs(kappa - 13700) < 100, curvature);
 
-    // "10% below the limit settles, 10% above diverges"
+    // "10% above diverges; 10% below is stable but stuck at 2.3× the best line's loss"
     const edge = cellText(nb, "gd-run");
     const belowLoss = valueAfter(edge, "0.9 × 2/λ_max: final loss");
     const aboveLoss = valueAfter(edge, "1.1 × 2/λ_max: final loss");
     assert.ok(belowLoss < 1e7, edge); // started at mean(x⁴) ≈ 2·10⁷
     assert.ok(aboveLoss > 1e12, edge);
+    const best = cellText(nb, "best-line");
+    assert.ok(Math.abs(numberAfter(best, "loss L* =") / 5.55e5 - 1) < 0.01, best);
+    assert.ok(Math.abs(numberAfter(best, "after 60 epochs: 1.27e+6,") - 2.29) < 0.05, best);
+
+    // "the gap shrinks as (1 − η·λ_min)² per epoch (0.026 %), and by 0.64 with standardized x"
+    const cond = cellText(nb, "cond");
+    const rawMeasured = numberAfter(cond, "gap after 60 epochs");
+    assert.ok(rawMeasured > belowLoss / 2, cond);
+    const [rawPerEpoch, rawPredicted] = [...cond.split("\n")[0].matchAll(/×(\d\.\d+)/g)].map((m) =>
+      Number(m[1])
+    );
+    assert.ok(Math.abs(rawPerEpoch - rawPredicted) < 2e-5, cond);
+    assert.ok(Math.abs(1 - rawPredicted - 0.00026) < 0.00001, cond);
+    const [stdPerEpoch, stdPredicted] = [...cond.split("\n")[1].matchAll(/×(\d\.\d+)/g)].map((m) =>
+      Number(m[1])
+    );
+    assert.ok(Math.abs(stdPerEpoch - 0.64) < 0.005 && Math.abs(stdPredicted - 0.64) < 0.005, cond);
+    assert.ok(numberAfter(cond, "gap after 30 epochs") < 1e-4 * rawMeasured, cond);
 
     // "standardizing brings the curvature to about 2"
     const std = cellText(nb, "standardize");
     assert.ok(Math.abs(numberAfter(std, "standardized λ_max =") - 2) < 0.05, std);
+    assert.ok(Math.abs(numberAfter(std, "κ =") - 1) < 0.01, std);
 
     // "a line cannot fit x², the feature x² can"
     const lineRmse = numberAfter(cellText(nb, "line"), "RMSE in original units");
@@ -63,16 +101,37 @@ Deno.test({
     // "cars with missing values are dropped, and said so"
     assert.match(cellText(nb, "cars"), /392 cars; 14 dropped for a missing value/);
 
-    // "per epoch batch 1 leads, per second minibatches win, full batch lags"
-    const batches = cellText(nb, "batches");
-    const epoch1 = (name: string) => numberAfter(batches, `${name}: loss`);
-    const last = (name: string) =>
-      numberAfter(batches, `${name}: loss ${epoch1(name).toFixed(3)} after epoch 1,`);
-    const secs = (name: string) => numberAfter(batches, `${last(name).toFixed(3)} after epoch 20,`);
-    assert.ok(epoch1("SGD (batch 1)") < epoch1("minibatch 32"), batches);
-    assert.ok(epoch1("minibatch 32") < epoch1("full batch"), batches);
-    assert.ok(last("full batch") > last("minibatch 32"), batches);
-    assert.ok(secs("SGD (batch 1)") > secs("minibatch 32"), batches);
+    // "each method with its tuned rate: per epoch batch 1 leads; per second full batch reaches
+    // the target first, minibatches next, batch 1 last; a step costs about the same"
+    const tune = cellText(nb, "batches-tune");
+    assert.match(tune, /full batch .* diverges/, tune);
+    const batches = cellText(nb, "batches-best");
+    const rate = (name: string) => numberAfter(batches, `${name} (η =`);
+    const field = (name: string, label: string) =>
+      numberAfter(batches.slice(batches.indexOf(`${name} (η`)), label);
+    const names = ["full batch", "minibatch 32", "SGD (batch 1)"];
+    assert.ok(rate("full batch") > rate("SGD (batch 1)"), batches);
+    const first = names.map((n) => field(n, "gap"));
+    assert.ok(first[2] < first[0] && first[2] < first[1], batches);
+    const lastGap = names.map((n) => field(n, "after epoch 1,"));
+    assert.ok(lastGap[2] < lastGap[0] && lastGap[2] < lastGap[1], batches);
+    const toTarget = names.map((n) =>
+      numberAfter(
+        batches.slice(batches.indexOf(`${n} (η`)),
+        "epoch 10; reaches the target at epoch",
+      )
+    );
+    assert.ok(toTarget.every((k) => k >= 1 && k <= 10), batches);
+    const seconds = names.map((n) =>
+      numberAfter(
+        batches.slice(batches.indexOf(`${n} (η`)),
+        `at epoch ${toTarget[names.indexOf(n)]}, after`,
+      )
+    );
+    assert.ok(seconds[0] < seconds[1] && seconds[1] < seconds[2], batches);
+    assert.ok(seconds[2] > 10 * seconds[1], batches);
+    const msPerStep = names.map((n) => field(n, "s;"));
+    assert.ok(Math.max(...msPerStep) / Math.min(...msPerStep) < 10, batches);
 
     // "both models beat the mean-MPG baseline on held-out cars, in MPG"
     const predict = cellText(nb, "predict");
@@ -86,13 +145,25 @@ Deno.test({
       Number(m[1])
     );
     assert.ok(valMpg > trainMpg + 5, pitfall);
+    // "the sorted split's error is about the constant's on the shuffled test cars, below the
+    // constant on the same newest cars, and more than twice the shuffled split's"
     const fit = cellText(nb, "pitfall-fit");
-    assert.ok(
-      numberAfter(fit, "sorted rows:") > 1.5 * numberAfter(fit, "(linear model above):"),
-      fit,
-    );
+    const sortedMae = numberAfter(fit, "sorted rows:");
+    assert.ok(sortedMae > 2 * numberAfter(fit, "(linear model above):"), fit);
+    assert.ok(Math.abs(sortedMae / numberAfter(fit, "on the same test cars:") - 1) < 0.1, fit);
+    assert.ok(sortedMae < 0.75 * numberAfter(fit, "on the same newest cars:"), fit);
 
-    for (const id of ["edge-plot", "line", "quad", "sweep", "batches-plot", "predict-plot"]) {
+    for (
+      const id of [
+        "edge-plot",
+        "cond-plot",
+        "line",
+        "quad",
+        "sweep",
+        "batches-plot",
+        "predict-plot",
+      ]
+    ) {
       assert.ok(
         cellBundles(nb, id).some((b) => b["application/vnd.plotly.v1+json"]),
         `cell ${id} shows a Plotly figure`,
