@@ -1,7 +1,72 @@
 import assert from "node:assert/strict";
-import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
+import {
+  cellBundles,
+  cellText,
+  describeFailure,
+  executeNotebook,
+  type Notebook,
+  type NotebookCell,
+  numberAfter,
+  ROOT,
+} from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun, runLesson } from "./_lesson.ts";
+import { assertCellsRerun } from "./_lesson.ts";
+
+const NAME = "01_sgd_regression";
+
+/**
+ * What a learner might type into each self-checking exercise's answer cell: typical wrong
+ * answers first, then the right one. The test runs them as extra cells right after the
+ * committed answer cell (which leaves the answer `undefined`).
+ */
+const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
+  "ex1-answer": {
+    wrong: [
+      // λ_max alone, not the ratio
+      `const c1 = await curvatures(xRaw.sub(xRaw.mean()) as tf.Tensor2D);
+const verdict1 = await checkAnswer(ex1, c1.max);`,
+    ],
+    right: `const c1 = await curvatures(xRaw.sub(xRaw.mean()) as tf.Tensor2D);
+const verdict1 = await checkAnswer(ex1, c1.max / c1.min);`,
+  },
+  ex2: {
+    wrong: [
+      // the loss's rate (the square) instead of the error's
+      `const r2 = (kappaRaw - 1) / (kappaRaw + 1);
+const verdict2 = await checkAnswer(ex2, Math.log(10) / -Math.log(r2 ** 2));`,
+    ],
+    right: `const r2 = (kappaRaw - 1) / (kappaRaw + 1);
+const verdict2 = await checkAnswer(ex2, Math.log(10) / -Math.log(r2));`,
+  },
+};
+
+function codeCell(id: string, source: string): NotebookCell {
+  return { id, cell_type: "code", source, metadata: {}, outputs: [], execution_count: null };
+}
+
+/** The lesson as committed, plus the answer cells above; every committed cell runs as is. */
+async function runWithAnswers(): Promise<Notebook> {
+  const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${NAME}.ipynb`)) as Notebook;
+  const ids = new Set(nb.cells.map((c) => c.id));
+  assert.ok(Object.keys(ANSWERS).every((id) => ids.has(id)), "every answer cell exists");
+  nb.cells = nb.cells.flatMap((c) => {
+    const a = ANSWERS[c.id ?? ""];
+    if (!a) return [c];
+    const wrong = a.wrong.map((src, i) => codeCell(`${c.id}-wrong${i + 1}`, src));
+    return [c, ...wrong, codeCell(`${c.id}-right`, a.right)];
+  });
+  await Deno.mkdir(`${ROOT}/build`, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "answers-" });
+  try {
+    const path = `${dir}/${NAME}_answers.ipynb`;
+    await Deno.writeTextFile(path, JSON.stringify(nb));
+    const run = await executeNotebook(path);
+    assert.ok(run.ok, describeFailure(run));
+    return run.executed_notebook;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
 
 /** The number after `label`, also reading "Infinity" (a diverged loss). */
 function valueAfter(text: string, label: string): number {
@@ -14,7 +79,7 @@ Deno.test({
   name: "01_sgd_regression.ipynb: divergence, its fix, the sweeps and the cars all tell the truth",
   ignore: skipWithoutJupyter,
   async fn() {
-    const nb = await runLesson("01_sgd_regression");
+    const nb = await runWithAnswers();
 
     // "as written it throws: never compiled; 1-D x of 99 points runs; 9 inputs vs 99 targets"
     const tutorial = cellText(nb, "tutorial");
@@ -169,6 +234,15 @@ Deno.test({
         `cell ${id} shows a Plotly figure`,
       );
     }
+
+    // self-checking exercises: ✗ with a hint when wrong, ✓ when right
+    const verdict = (id: string) => cellText(nb, id);
+    assert.match(verdict("ex1-answer"), /^✗ 01-centered-kappa: Got undefined/);
+    assert.match(verdict("ex1-answer-wrong1"), /^✗ 01-centered-kappa: .*too large.*diagonal/);
+    assert.match(verdict("ex1-answer-right"), /^✓ 01-centered-kappa: right/);
+    assert.match(verdict("ex2"), /^✗ 01-steps-10x: Got undefined/);
+    assert.match(verdict("ex2-wrong1"), /^✗ 01-steps-10x: .*too small.*square/);
+    assert.match(verdict("ex2-right"), /^✓ 01-steps-10x: right/);
   },
 });
 
@@ -176,5 +250,5 @@ Deno.test({
   name:
     "01_sgd_regression.ipynb: every code cell can run twice in a row (no redeclaration errors, no stale state)",
   ignore: skipWithoutJupyter,
-  fn: () => assertCellsRerun("01_sgd_regression"),
+  fn: () => assertCellsRerun(NAME),
 });
