@@ -68,6 +68,13 @@ async function runWithAnswers(): Promise<Notebook> {
   }
 }
 
+/** The first line of `text` that starts with `start`. */
+function line(text: string, start: string): string {
+  const found = text.split("\n").find((l) => l.startsWith(start));
+  assert.ok(found !== undefined, `no line starting "${start}" in:\n${text}`);
+  return found;
+}
+
 /** The number after `label`, also reading "Infinity" (a diverged loss). */
 function valueAfter(text: string, label: string): number {
   const at = text.indexOf(label);
@@ -127,14 +134,13 @@ Deno.test({
     const cond = cellText(nb, "cond");
     const rawMeasured = numberAfter(cond, "gap after 60 epochs");
     assert.ok(rawMeasured > belowLoss / 2, cond);
-    const [rawPerEpoch, rawPredicted] = [...cond.split("\n")[0].matchAll(/×(\d\.\d+)/g)].map((m) =>
+    const [rawPerEpoch, rawPredicted] = [...line(cond, "raw x,").matchAll(/×(\d\.\d+)/g)].map((m) =>
       Number(m[1])
     );
     assert.ok(Math.abs(rawPerEpoch - rawPredicted) < 2e-5, cond);
     assert.ok(Math.abs(1 - rawPredicted - 0.00026) < 0.00001, cond);
-    const [stdPerEpoch, stdPredicted] = [...cond.split("\n")[1].matchAll(/×(\d\.\d+)/g)].map((m) =>
-      Number(m[1])
-    );
+    const [stdPerEpoch, stdPredicted] = [...line(cond, "standardized x,").matchAll(/×(\d\.\d+)/g)]
+      .map((m) => Number(m[1]));
     assert.ok(Math.abs(stdPerEpoch - 0.64) < 0.005 && Math.abs(stdPredicted - 0.64) < 0.005, cond);
     assert.ok(numberAfter(cond, "gap after 30 epochs") < 1e-4 * rawMeasured, cond);
 
@@ -224,7 +230,7 @@ Deno.test({
         "cond-plot",
         "line",
         "quad",
-        "sweep",
+        "sweep-plot",
         "batches-plot",
         "predict-plot",
       ]
