@@ -1,7 +1,79 @@
 import assert from "node:assert/strict";
-import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
+import {
+  cellBundles,
+  cellText,
+  describeFailure,
+  executeNotebook,
+  type Notebook,
+  type NotebookCell,
+  numberAfter,
+  ROOT,
+} from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun, runLesson } from "./_lesson.ts";
+import { assertCellsRerun } from "./_lesson.ts";
+
+const NAME = "01_sgd_regression";
+
+/**
+ * What a learner might type into each self-checking exercise's answer cell: typical wrong
+ * answers first, then the right one. The test runs them as extra cells right after the
+ * committed answer cell (which leaves the answer `undefined`).
+ */
+const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
+  "ex1-answer": {
+    wrong: [
+      // λ_max alone, not the ratio
+      `const c1 = await curvatures(xRaw.sub(xRaw.mean()) as tf.Tensor2D);
+const verdict1 = await checkAnswer(ex1, c1.max);`,
+    ],
+    right: `const c1 = await curvatures(xRaw.sub(xRaw.mean()) as tf.Tensor2D);
+const verdict1 = await checkAnswer(ex1, c1.max / c1.min);`,
+  },
+  ex2: {
+    wrong: [
+      // the loss's rate (the square) instead of the error's
+      `const r2 = (kappaRaw - 1) / (kappaRaw + 1);
+const verdict2 = await checkAnswer(ex2, Math.log(10) / -Math.log(r2 ** 2));`,
+    ],
+    right: `const r2 = (kappaRaw - 1) / (kappaRaw + 1);
+const verdict2 = await checkAnswer(ex2, Math.log(10) / -Math.log(r2));`,
+  },
+};
+
+function codeCell(id: string, source: string): NotebookCell {
+  return { id, cell_type: "code", source, metadata: {}, outputs: [], execution_count: null };
+}
+
+/** The lesson as committed, plus the answer cells above; every committed cell runs as is. */
+async function runWithAnswers(): Promise<Notebook> {
+  const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${NAME}.ipynb`)) as Notebook;
+  const ids = new Set(nb.cells.map((c) => c.id));
+  assert.ok(Object.keys(ANSWERS).every((id) => ids.has(id)), "every answer cell exists");
+  nb.cells = nb.cells.flatMap((c) => {
+    const a = ANSWERS[c.id ?? ""];
+    if (!a) return [c];
+    const wrong = a.wrong.map((src, i) => codeCell(`${c.id}-wrong${i + 1}`, src));
+    return [c, ...wrong, codeCell(`${c.id}-right`, a.right)];
+  });
+  await Deno.mkdir(`${ROOT}/build`, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "answers-" });
+  try {
+    const path = `${dir}/${NAME}_answers.ipynb`;
+    await Deno.writeTextFile(path, JSON.stringify(nb));
+    const run = await executeNotebook(path);
+    assert.ok(run.ok, describeFailure(run));
+    return run.executed_notebook;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The first line of `text` that starts with `start`. */
+function line(text: string, start: string): string {
+  const found = text.split("\n").find((l) => l.startsWith(start));
+  assert.ok(found !== undefined, `no line starting "${start}" in:\n${text}`);
+  return found;
+}
 
 /** The number after `label`, also reading "Infinity" (a diverged loss). */
 function valueAfter(text: string, label: string): number {
@@ -14,31 +86,68 @@ Deno.test({
   name: "01_sgd_regression.ipynb: divergence, its fix, the sweeps and the cars all tell the truth",
   ignore: skipWithoutJupyter,
   async fn() {
-    const nb = await runLesson("01_sgd_regression");
+    const nb = await runWithAnswers();
 
-    // "Dense(1) + sgd on x = 1…100, y = x² diverges to NaN"
+    // "as written it throws: never compiled; 1-D x of 99 points runs; 9 inputs vs 99 targets"
+    const tutorial = cellText(nb, "tutorial");
+    assert.match(tutorial, /x has shape \[99\]/);
+    assert.match(tutorial, /1\. fit: throws "The model needs to be compiled/);
+    assert.match(tutorial, /2\. fit after compile, on the 1-D x: runs/);
+    assert.match(tutorial, /9 inputs against 99 targets/);
+
+    // "corrected, sgd(0.1) overflows to Infinity at epoch 2 and becomes NaN at epoch 4" (summary)
     const classic = cellText(nb, "classic");
+    const infEpoch = numberAfter(classic, "overflows to Infinity at epoch");
     const nanEpoch = numberAfter(classic, "becomes NaN at epoch");
-    assert.ok(numberAfter(classic, "overflows to Infinity at epoch") <= nanEpoch, classic);
-    assert.ok(nanEpoch <= 10, classic);
     assert.match(classic, /loss NaN/);
+    const summary = [nb.cells.find((c) => c.id === "summary")?.source ?? ""].flat().join("");
+    assert.ok(
+      summary.includes(
+        `\`Infinity\` at epoch ${infEpoch} and becomes \`NaN\`\n  at epoch ${nanEpoch}`,
+      ),
+      `${classic}\n${summary}`,
+    );
 
-    // "the largest stable learning rate is 2/λ_max, far below sgd's 0.01"
-    const curvature = cellText(nb, "curvature");
+    // "the largest stable learning rate is 2/λ_max = 2.95e-4"; κ ≈ 13,700
+    const curvature = cellText(nb, "curvature-run");
     const limit = numberAfter(curvature, "2/λ_max =");
+    const lambdaMax = numberAfter(curvature, "λ_max =");
     assert.ok(limit < 0.001, curvature);
-    assert.ok(Math.abs(numberAfter(curvature, "λ_max =") * limit - 2) < 0.01, curvature);
+    assert.ok(Math.abs(lambdaMax * limit - 2) < 0.01, curvature);
+    assert.ok(summary.includes(`rate is ${limit.toExponential(2)}`), curvature);
+    const lambdaMin = numberAfter(curvature, "λ_min =");
+    assert.ok(Math.abs(lambdaMin - 0.49) < 0.01, curvature);
+    const kappa = numberAfter(curvature, "κ = λ_max/λ_min =");
+    assert.ok(Math.abs(kappa - 13700) < 100, curvature);
 
-    // "10% below the limit settles, 10% above diverges"
+    // "10% above diverges; 10% below is stable but stuck at 2.3× the best line's loss"
     const edge = cellText(nb, "gd-run");
     const belowLoss = valueAfter(edge, "0.9 × 2/λ_max: final loss");
     const aboveLoss = valueAfter(edge, "1.1 × 2/λ_max: final loss");
     assert.ok(belowLoss < 1e7, edge); // started at mean(x⁴) ≈ 2·10⁷
     assert.ok(aboveLoss > 1e12, edge);
+    const best = cellText(nb, "best-line");
+    assert.ok(Math.abs(numberAfter(best, "loss L* =") / 5.55e5 - 1) < 0.01, best);
+    assert.ok(Math.abs(numberAfter(best, "after 60 epochs: 1.27e+6,") - 2.29) < 0.05, best);
+
+    // "the gap shrinks as (1 − η·λ_min)² per epoch (0.026 %), and by 0.64 with standardized x"
+    const cond = cellText(nb, "cond");
+    const rawMeasured = numberAfter(cond, "gap after 60 epochs");
+    assert.ok(rawMeasured > belowLoss / 2, cond);
+    const [rawPerEpoch, rawPredicted] = [...line(cond, "raw x,").matchAll(/×(\d\.\d+)/g)].map((m) =>
+      Number(m[1])
+    );
+    assert.ok(Math.abs(rawPerEpoch - rawPredicted) < 2e-5, cond);
+    assert.ok(Math.abs(1 - rawPredicted - 0.00026) < 0.00001, cond);
+    const [stdPerEpoch, stdPredicted] = [...line(cond, "standardized x,").matchAll(/×(\d\.\d+)/g)]
+      .map((m) => Number(m[1]));
+    assert.ok(Math.abs(stdPerEpoch - 0.64) < 0.005 && Math.abs(stdPredicted - 0.64) < 0.005, cond);
+    assert.ok(numberAfter(cond, "gap after 30 epochs") < 1e-4 * rawMeasured, cond);
 
     // "standardizing brings the curvature to about 2"
     const std = cellText(nb, "standardize");
     assert.ok(Math.abs(numberAfter(std, "standardized λ_max =") - 2) < 0.05, std);
+    assert.ok(Math.abs(numberAfter(std, "κ =") - 1) < 0.01, std);
 
     // "a line cannot fit x², the feature x² can"
     const lineRmse = numberAfter(cellText(nb, "line"), "RMSE in original units");
@@ -63,16 +172,37 @@ Deno.test({
     // "cars with missing values are dropped, and said so"
     assert.match(cellText(nb, "cars"), /392 cars; 14 dropped for a missing value/);
 
-    // "per epoch batch 1 leads, per second minibatches win, full batch lags"
-    const batches = cellText(nb, "batches");
-    const epoch1 = (name: string) => numberAfter(batches, `${name}: loss`);
-    const last = (name: string) =>
-      numberAfter(batches, `${name}: loss ${epoch1(name).toFixed(3)} after epoch 1,`);
-    const secs = (name: string) => numberAfter(batches, `${last(name).toFixed(3)} after epoch 20,`);
-    assert.ok(epoch1("SGD (batch 1)") < epoch1("minibatch 32"), batches);
-    assert.ok(epoch1("minibatch 32") < epoch1("full batch"), batches);
-    assert.ok(last("full batch") > last("minibatch 32"), batches);
-    assert.ok(secs("SGD (batch 1)") > secs("minibatch 32"), batches);
+    // "each method with its tuned rate: per epoch batch 1 leads; per second full batch reaches
+    // the target first, minibatches next, batch 1 last; a step costs about the same"
+    const tune = cellText(nb, "batches-tune");
+    assert.match(tune, /full batch .* diverges/, tune);
+    const batches = cellText(nb, "batches-best");
+    const rate = (name: string) => numberAfter(batches, `${name} (η =`);
+    const field = (name: string, label: string) =>
+      numberAfter(batches.slice(batches.indexOf(`${name} (η`)), label);
+    const names = ["full batch", "minibatch 32", "SGD (batch 1)"];
+    assert.ok(rate("full batch") > rate("SGD (batch 1)"), batches);
+    const first = names.map((n) => field(n, "gap"));
+    assert.ok(first[2] < first[0] && first[2] < first[1], batches);
+    const lastGap = names.map((n) => field(n, "after epoch 1,"));
+    assert.ok(lastGap[2] < lastGap[0] && lastGap[2] < lastGap[1], batches);
+    const toTarget = names.map((n) =>
+      numberAfter(
+        batches.slice(batches.indexOf(`${n} (η`)),
+        "epoch 10; reaches the target at epoch",
+      )
+    );
+    assert.ok(toTarget.every((k) => k >= 1 && k <= 10), batches);
+    const seconds = names.map((n) =>
+      numberAfter(
+        batches.slice(batches.indexOf(`${n} (η`)),
+        `at epoch ${toTarget[names.indexOf(n)]}, after`,
+      )
+    );
+    assert.ok(seconds[0] < seconds[1] && seconds[1] < seconds[2], batches);
+    assert.ok(seconds[2] > 10 * seconds[1], batches);
+    const msPerStep = names.map((n) => field(n, "s;"));
+    assert.ok(Math.max(...msPerStep) / Math.min(...msPerStep) < 10, batches);
 
     // "both models beat the mean-MPG baseline on held-out cars, in MPG"
     const predict = cellText(nb, "predict");
@@ -86,18 +216,39 @@ Deno.test({
       Number(m[1])
     );
     assert.ok(valMpg > trainMpg + 5, pitfall);
+    // "the sorted split's error is about the constant's on the shuffled test cars, below the
+    // constant on the same newest cars, and more than twice the shuffled split's"
     const fit = cellText(nb, "pitfall-fit");
-    assert.ok(
-      numberAfter(fit, "sorted rows:") > 1.5 * numberAfter(fit, "(linear model above):"),
-      fit,
-    );
+    const sortedMae = numberAfter(fit, "sorted rows:");
+    assert.ok(sortedMae > 2 * numberAfter(fit, "(linear model above):"), fit);
+    assert.ok(Math.abs(sortedMae / numberAfter(fit, "on the same test cars:") - 1) < 0.1, fit);
+    assert.ok(sortedMae < 0.75 * numberAfter(fit, "on the same newest cars:"), fit);
 
-    for (const id of ["edge-plot", "line", "quad", "sweep", "batches-plot", "predict-plot"]) {
+    for (
+      const id of [
+        "edge-plot",
+        "cond-plot",
+        "line",
+        "quad",
+        "sweep-plot",
+        "batches-plot",
+        "predict-plot",
+      ]
+    ) {
       assert.ok(
         cellBundles(nb, id).some((b) => b["application/vnd.plotly.v1+json"]),
         `cell ${id} shows a Plotly figure`,
       );
     }
+
+    // self-checking exercises: ✗ with a hint when wrong, ✓ when right
+    const verdict = (id: string) => cellText(nb, id);
+    assert.match(verdict("ex1-answer"), /^✗ 01-centered-kappa: Got undefined/);
+    assert.match(verdict("ex1-answer-wrong1"), /^✗ 01-centered-kappa: .*too large.*diagonal/);
+    assert.match(verdict("ex1-answer-right"), /^✓ 01-centered-kappa: right/);
+    assert.match(verdict("ex2"), /^✗ 01-steps-10x: Got undefined/);
+    assert.match(verdict("ex2-wrong1"), /^✗ 01-steps-10x: .*too small.*square/);
+    assert.match(verdict("ex2-right"), /^✓ 01-steps-10x: right/);
   },
 });
 
@@ -105,5 +256,5 @@ Deno.test({
   name:
     "01_sgd_regression.ipynb: every code cell can run twice in a row (no redeclaration errors, no stale state)",
   ignore: skipWithoutJupyter,
-  fn: () => assertCellsRerun("01_sgd_regression"),
+  fn: () => assertCellsRerun(NAME),
 });
