@@ -40,6 +40,7 @@ function ticks(axis: AxisState, pixels: number): Tick[] {
     const every = Math.max(1, Math.ceil(axis.categories.length / Math.max(1, pixels / 40)));
     return axis.categories.flatMap((label, at) => at % every === 0 ? [{ at, label }] : []);
   }
+  if (axis.spec.tickvals) return chosenTicks(axis, lo, hi);
   if (axis.kind === "log" && hi - lo >= 1) return decadeTicks(lo, hi);
   if (axis.kind === "log") {
     // Less than a decade: evenly spaced values, placed at their logarithms.
@@ -61,6 +62,16 @@ function ticks(axis: AxisState, pixels: number): Tick[] {
     out.push({ at, label: formatNumber(at, { step }) });
   }
   return out;
+}
+
+/** Plotly's `tickvals` / `ticktext`: ticks only at the given values, inside the range. */
+function chosenTicks(axis: AxisState, lo: number, hi: number): Tick[] {
+  const { tickvals = [], ticktext } = axis.spec;
+  return tickvals.flatMap((v, i) => {
+    const at = axis.kind === "log" ? Math.log10(v) : v;
+    const label = ticktext?.[i] ?? formatNumber(v);
+    return at >= lo - 1e-9 && at <= hi + 1e-9 ? [{ at, label }] : [];
+  });
 }
 
 /**

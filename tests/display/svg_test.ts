@@ -106,6 +106,33 @@ Deno.test("figureToSvg() labels a log axis under a decade with plain values", ()
   ]);
 });
 
+/** The x axis' tick labels of an SVG, left to right, with their x positions. */
+function xTicks(svg: string): [number, string][] {
+  const ticks = [
+    ...svg.matchAll(
+      /<text x="([\d.]+)" y="[\d.]+" font-size="\d+" text-anchor="middle" fill="#444">([^<]*)</g,
+    ),
+  ];
+  return ticks.map((m): [number, string] => [Number(m[1]), m[2]]).sort((a, b) => a[0] - b[0]);
+}
+
+Deno.test("figureToSvg() puts ticks at tickvals, labelled with ticktext, on a log axis", () => {
+  const fig = lineFigure([8, 32, 128, 512], [1, 2, 3, 4], { logX: true });
+  fig.layout.xaxis = {
+    ...fig.layout.xaxis,
+    tickvals: [8, 32, 128, 512],
+    ticktext: ["8", "32", "128", "512"],
+  };
+  const ticks = xTicks(figureToSvg(fig));
+  assert.deepEqual(ticks.map(([, label]) => label), ["8", "32", "128", "512"]);
+  // each step is 4×, so the ticks are evenly spaced on the log axis
+  const gaps = ticks.slice(1).map(([x], i) => x - ticks[i][0]);
+  assert.ok(gaps.every((g) => Math.abs(g - gaps[0]) < 0.2), JSON.stringify(ticks));
+  // without ticktext the values are formatted; values outside the range are left out
+  fig.layout.xaxis = { ...fig.layout.xaxis, tickvals: [2, 8, 512, 4096], ticktext: undefined };
+  assert.deepEqual(xTicks(figureToSvg(fig)).map(([, label]) => label), ["8", "512"]);
+});
+
 Deno.test("figureToSvg() embeds heatmaps as a PNG and writes cell values", () => {
   const svg = figureToSvg(figures.confusion);
   assert.match(svg, /<image [^>]*xlink:href="data:image\/png;base64,/);
