@@ -187,12 +187,13 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
           const mflop = (flops: number) => (flops / 1e6).toLocaleString("en-US");
           const kernelFlops = minParallelFlops ?? 4_000_000;
           data.notes.push(
-            `kernels under ${mflop(kernelFlops)} MFLOP run on one thread (minParallelFlops)` +
+            `kernels under ${mflop(kernelFlops)} MFLOP` +
               (wasm.matmul === "fma"
-                ? `, matrix products under ${
+                ? `, and matrix products under ${
                   mflop(Math.max(kernelFlops, MIN_PARALLEL_PRODUCT_FLOPS))
-                } MFLOP`
-                : ""),
+                } MFLOP,`
+                : "") +
+              " run on one thread (minParallelFlops)",
           );
         }
         attempts.push({

@@ -34,7 +34,7 @@ Deno.test("selectBackend() auto without webgpu in order picks wasm with SIMD and
   assert.match(report.toString(), /matrix products: the library's fused multiply-add kernel/);
   assert.match(
     report.toString(),
-    /kernels under 4 MFLOP run on one thread \(minParallelFlops\), matrix products under 64 MFLOP/,
+    /kernels under 4 MFLOP, and matrix products under 64 MFLOP, run on one thread \(minParallelFlops\)/,
   );
   await assertUsable("wasm");
   await releaseWasm();
