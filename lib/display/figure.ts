@@ -125,6 +125,13 @@ export interface Axis {
   /** Ticks at integer steps etc. @default {undefined} */
   dtick?: number;
   /**
+   * Ticks exactly at these values (data units, also on log axes), e.g. the batch sizes
+   * measured; replaces the automatic ticks. @default {undefined}
+   */
+  tickvals?: number[];
+  /** Labels for `tickvals`, one each. @default {undefined} (the values, formatted) */
+  ticktext?: string[];
+  /**
    * How Plotly writes tick exponents: `"power"` (10⁻³), `"e"` (1e-3), `"SI"`/`"B"`
    * (SI prefixes, 1m), `"none"`.
    * @default {"B"} (Plotly's; {@linkcode figureBundle} shows log axes with `"power"`)
