@@ -46,7 +46,8 @@ function layoutAxis(layout: Layout, id: string): Axis {
   return (id.length === 1 ? layout[`${letter}axis`] : layout[key]) ?? {};
 }
 
-function axisIdOfKey(key: string): string | undefined {
+/** The axis id of a layout key: `"yaxis2"` → `"y2"`, `"xaxis"` → `"x"`; else undefined. */
+export function axisIdOfKey(key: string): string | undefined {
   const m = /^([xy])axis(\d*)$/.exec(key);
   return m ? m[1] + (m[2] === "1" ? "" : m[2]) : undefined;
 }

@@ -8,6 +8,7 @@ import type { Trace } from "./figure.ts";
 import { type Axes, axisOf, type AxisState, px, r1 } from "./_svg_axes.ts";
 import { escapeHtml } from "../core/html.ts";
 import { formatNumber } from "../core/format.ts";
+import { logTicks } from "./_log_ticks.ts";
 
 /** A subplot's box in px. */
 interface Box {
@@ -24,12 +25,10 @@ function niceStep(span: number, target: number): number {
   return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
 }
 
-/** A tick: where it sits in axis units, its label, and whether it is a minor one. */
+/** A tick: where it sits in axis units, and its label. */
 interface Tick {
   at: number;
   label: string;
-  /** Drawn smaller: the 2 and 5 between the decades of a log axis. */
-  minor?: boolean;
 }
 
 /** Ticks of an axis `pixels` long. */
@@ -41,18 +40,7 @@ function ticks(axis: AxisState, pixels: number): Tick[] {
     return axis.categories.flatMap((label, at) => at % every === 0 ? [{ at, label }] : []);
   }
   if (axis.spec.tickvals) return chosenTicks(axis, lo, hi);
-  if (axis.kind === "log" && hi - lo >= 1) return decadeTicks(lo, hi);
-  if (axis.kind === "log") {
-    // Less than a decade: evenly spaced values, placed at their logarithms.
-    const vlo = 10 ** lo;
-    const vhi = 10 ** hi;
-    const step = niceStep(vhi - vlo, 4);
-    const out: Tick[] = [];
-    for (let v = Math.ceil(vlo / step) * step; v <= vhi; v += step) {
-      out.push({ at: Math.log10(v), label: formatNumber(v, { step }) });
-    }
-    return out;
-  }
+  if (axis.kind === "log") return logTicks(lo, hi).ticks;
   const target = Math.max(2, Math.floor(pixels / (axis.letter === "x" ? 80 : 50)));
   const step = axis.spec.dtick ?? niceStep(hi - lo, target);
   const out: Tick[] = [];
@@ -72,40 +60,6 @@ function chosenTicks(axis: AxisState, lo: number, hi: number): Tick[] {
     const label = ticktext?.[i] ?? formatNumber(v);
     return at >= lo - 1e-9 && at <= hi + 1e-9 ? [{ at, label }] : [];
   });
-}
-
-/**
- * Ticks of a log axis spanning a decade or more: the decades as powers of ten (at most
- * nine of them, every `every`-th), and on axes shorter than three decades minor ticks at 2 and 5 labelled
- * with that digit alone, as Plotly draws them.
- */
-function decadeTicks(lo: number, hi: number): Tick[] {
-  const every = Math.max(1, Math.ceil((hi - lo) / 8));
-  const out: Tick[] = [];
-  const minor = hi - lo < 3 ? [2, 5] : [];
-  // Decades at multiples of `every` (as Plotly's tick0 = 0), so 10⁻¹² rather than 10⁻¹³ shows.
-  for (let e = Math.floor(lo / every) * every; e <= hi; e += every) {
-    if (e >= lo) out.push({ at: e, label: powerOfTen(e) });
-    for (const k of minor) {
-      const at = e + Math.log10(k);
-      if (at >= lo && at <= hi) out.push({ at, label: String(k), minor: true });
-    }
-  }
-  return out;
-}
-
-const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-
-/**
- * 10^e as Plotly writes it with `exponentformat: "power"` (which `figureBundle` sets on
- * every log axis), so the static frame reads like the interactive plot: `1`, `10`, `10²`,
- * `10⁻¹²`. Not SI prefixes (`1p`, `100T` mean nothing to a learner reading a loss), and
- * not `1e-12`, which is how code writes a number, not how a chart shows one.
- */
-function powerOfTen(e: number): string {
-  if (e === 0) return "1";
-  if (e === 1) return "10";
-  return `10${String(e).replace(/-|\d/g, (c) => c === "-" ? "⁻" : SUPERSCRIPT[Number(c)])}`;
 }
 
 /** The x/y axis pairs that get a frame: those traces use, and x axes anchored to a y. */
@@ -165,9 +119,9 @@ function drawTicks(out: string[], axis: AxisState, box: Box): void {
   const { x0, x1, yTop, yBottom } = box;
   const grid = axis.spec.showgrid !== false && axis.kind !== "category";
   const labels = axis.spec.showticklabels !== false;
-  for (const { at, label, minor } of ticks(axis, Math.abs(axis.p1 - axis.p0))) {
+  for (const { at, label } of ticks(axis, Math.abs(axis.p1 - axis.p0))) {
     const p = r1(px(axis, at));
-    const text = `font-size="${minor ? 9 : 11}"`;
+    const text = `font-size="11"`;
     if (axis.letter === "x") {
       if (grid) {
         out.push(

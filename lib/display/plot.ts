@@ -22,6 +22,8 @@ import { display, type DisplayOptions, inKernel, type MimeBundle } from "../core
 import { formatNumber } from "../core/format.ts";
 import { checkFigure } from "./_check.ts";
 import { finiteExtent } from "./_extent.ts";
+import { type Area, type Axes, axisIdOfKey, type AxisState, buildAxes } from "./_svg_axes.ts";
+import { logTicks } from "./_log_ticks.ts";
 
 /** MIME type of a Plotly figure (JupyterLab's Plotly extension, VS Code). */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -103,26 +105,63 @@ function scriptJson(value: unknown): string {
 }
 
 /**
- * The layout Plotly gets: a copy of the figure's in which every log axis that does not
- * choose an `exponentformat` is given `"power"`, so its ticks read 10⁻¹², 10⁻⁶, 1 (as the
- * static SVG draws them) instead of Plotly's SI prefixes 1p, 1µ, 1. One place for every
+ * The layout Plotly gets: a copy of the figure's in which every log axis is labelled as
+ * the static SVG labels it (one rule, `logTicks`, for both), never with Plotly's bare
+ * minor digits "2" and "5", which a learner reads as the values 2 and 5:
+ *
+ * - `exponentformat: "power"` unless the figure chooses one, so ticks read 10⁻¹², 10⁻⁶, 1
+ *   instead of Plotly's SI prefixes 1p, 1µ, 1;
+ * - three or more decades in view: `dtick: n`, a label every n-th decade and nothing
+ *   between (Plotly: an integer `dtick` on a log axis means every 10ⁿ);
+ * - fewer: `tickvals` and `ticktext`, the values written in full (`0.3`, `0.5`, `1`).
+ *
+ * The range is the one the SVG shows, which lies inside Plotly's (Plotly pads 5 % of the
+ * axis, the SVG 4 % of the data), so Plotly draws every listed value, as the SVG does.
+ * An axis whose figure sets `dtick` or `tickvals` keeps them. One place for every
  * builder; the figure itself is not changed.
  */
-function plotlyLayout(layout: Layout | undefined): Layout {
+function plotlyLayout(figure: Figure): Layout {
+  const layout = figure.layout ?? {};
   const out: Layout = { ...layout };
+  let axes: Axes | undefined;
   for (const [key, axis] of Object.entries(out)) {
-    if (!/^[xy]axis\d*$/.test(key) || typeof axis !== "object" || axis === null) continue;
+    const id = axisIdOfKey(key);
+    if (id === undefined || typeof axis !== "object" || axis === null) continue;
     const spec = axis as Axis;
-    if (spec.type === "log" && spec.exponentformat === undefined) {
-      out[key as `${"x" | "y"}axis${number}`] = { ...spec, exponentformat: "power" };
+    if (spec.type !== "log") continue;
+    const labelled: Axis = { ...spec, exponentformat: spec.exponentformat ?? "power" };
+    if (spec.dtick === undefined && spec.tickvals === undefined) {
+      axes ??= buildAxes(layout, figure.data ?? [], RANGE_ONLY);
+      const state = axes.get(id) as AxisState;
+      const plan = logTicks(Math.min(state.lo, state.hi), Math.max(state.lo, state.hi));
+      if (plan.kind === "decades") labelled.dtick = plan.every;
+      else {
+        labelled.tickvals = plan.ticks.map((t) => t.value);
+        labelled.ticktext = plan.ticks.map((t) => t.label);
+      }
     }
+    out[key as `${"x" | "y"}axis${number}`] = labelled;
   }
   return out;
 }
 
+/** A plot area for `buildAxes` when only the data ranges are wanted, not pixels. */
+const RANGE_ONLY: Area = {
+  width: 640,
+  height: 400,
+  l: 0,
+  r: 0,
+  t: 0,
+  b: 0,
+  plotW: 640,
+  plotH: 400,
+};
+
 /**
- * Build the MIME bundle of a figure (no kernel needed). Log axes are shown with
- * `exponentformat: "power"` unless the figure sets one.
+ * Build the MIME bundle of a figure (no kernel needed). Log axes are labelled at the
+ * decades (`10⁻³`, `10⁻²`, …) or, spanning fewer than three, at values written in full
+ * (`0.3`, `0.5`, `1`), as the static SVG labels them, unless the figure sets `dtick` or
+ * `tickvals`.
  *
  * @param figure A Plotly figure from one of the builders.
  * @param options Which parts to include and whether to inline plotly.js.
@@ -145,7 +184,7 @@ export function figureBundle(figure: Figure, options: FigureBundleOptions = {}):
     config = { displaylogo: false, responsive: true },
   } = options;
   const bundle: MimeBundle = {};
-  const layout = plotlyLayout(figure.layout);
+  const layout = plotlyLayout(figure);
   if (plotlyJson) bundle[PLOTLY_MIME] = { data: figure.data, layout, config };
   const frame = svg || html ? figureToSvg(figure) : "";
   if (html) {

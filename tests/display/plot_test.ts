@@ -104,6 +104,42 @@ Deno.test("figureBundle() keeps an exponentformat the figure chose, on every sub
   assert.equal(layout.xaxis2?.exponentformat, "power");
 });
 
+/** The layout `figureBundle` hands Plotly. */
+function plotlyLayoutOf(figure: Figure): Layout {
+  return (figureBundle(figure)[PLOTLY_MIME] as { layout: Layout }).layout;
+}
+
+Deno.test("figureBundle() labels a 12-decade log axis every n-th decade (dtick), nothing between", () => {
+  const y =
+    plotlyLayoutOf(lineFigure([0, 1, 2, 3], [2.3, 1e-3, 1e-8, 1e-12], { logY: true })).yaxis;
+  assert.equal(y?.dtick, 2, "13 decades in view: every 2nd, at most 8 labels");
+  assert.equal(y?.tickvals, undefined);
+});
+
+Deno.test("figureBundle() labels a 0.3–1 log axis at full values (tickvals/ticktext)", () => {
+  const y = plotlyLayoutOf(lineFigure([0, 1, 2], [1, 0.5, 0.3], { logY: true })).yaxis;
+  assert.deepEqual(y?.tickvals, [0.3, 0.5, 1]);
+  assert.deepEqual(y?.ticktext, ["0.3", "0.5", "1"]);
+  assert.equal(y?.dtick, undefined);
+});
+
+Deno.test("figureBundle() labels a batch-size log axis 8–512 with 20, 50, 200, 500 in full", () => {
+  const x = plotlyLayoutOf(lineFigure([8, 32, 128, 512], [0.9, 0.8, 0.7, 0.6], { logX: true }))
+    .xaxis;
+  assert.deepEqual(x?.ticktext, ["10", "20", "50", "100", "200", "500"]);
+  assert.deepEqual(x?.tickvals, [10, 20, 50, 100, 200, 500]);
+});
+
+Deno.test("figureBundle() keeps a log axis' own dtick or tickvals", () => {
+  const fig: Figure = {
+    data: [{ type: "scatter", x: [8, 512], y: [1e-6, 1] }],
+    layout: { xaxis: { type: "log", tickvals: [8, 64, 512] }, yaxis: { type: "log", dtick: 3 } },
+  };
+  const layout = plotlyLayoutOf(fig);
+  assert.deepEqual(layout.xaxis, { type: "log", tickvals: [8, 64, 512], exponentformat: "power" });
+  assert.deepEqual(layout.yaxis, { type: "log", dtick: 3, exponentformat: "power" });
+});
+
 Deno.test("plot(), figureBundle() and figureSummary() of undefined say which call got what", async () => {
   const notAFigure = undefined as unknown as Figure;
   await assert.rejects(

@@ -89,7 +89,7 @@ const FIGURES: Record<string, () => Figure> = {
     return lineFigure(x, x.map((i) => 50 * 10 ** (-i / 2)), { logY: true, yTitle: "loss" });
   },
   nan_gaps: () => {
-    // A narrow log axis (minor ticks at 2 and 5) broken at NaN, Infinity and 0 (no log).
+    // A narrow log axis (labelled 0.1, 0.2, 0.5, 1 in full, not 10⁻¹, 2, 5, 1) broken at NaN, Infinity and 0 (no log).
     const x = range(16);
     const y = x.map((
       i,

@@ -89,20 +89,41 @@ Deno.test("figureToSvg() labels log axes in powers of ten, not SI prefixes or e-
   ]);
 });
 
-Deno.test("figureToSvg() labels a short log axis' minor ticks with their digit, smaller", () => {
-  const svg = figureToSvg(lineFigure([0, 1, 2], [0.06, 0.3, 0.9], { logY: true }));
-  assert.deepEqual(yTickLabels(svg), ["1", "5", "2", "10⁻¹"]);
-  assert.match(svg, /font-size="9" text-anchor="end" fill="#444">2</);
-  assert.match(svg, /font-size="11" text-anchor="end" fill="#444">10⁻¹</);
+/** The x axis' tick labels of an SVG, left to right (they are drawn centred, 11 px). */
+function xTickLabels(svg: string): string[] {
+  return [...svg.matchAll(/font-size="11" text-anchor="middle" fill="#444">([^<]*)</g)]
+    .map((m) => m[1]);
+}
+
+Deno.test("figureToSvg() labels a 12-decade log axis at decades only, nothing between", () => {
+  const svg = figureToSvg(lineFigure([0, 1, 2, 3], [2.3, 1e-3, 1e-8, 1e-12], { logY: true }));
+  assert.deepEqual(yTickLabels(svg), ["1", "10⁻²", "10⁻⁴", "10⁻⁶", "10⁻⁸", "10⁻¹⁰", "10⁻¹²"]);
 });
 
-Deno.test("figureToSvg() labels a log axis under a decade with plain values", () => {
+Deno.test("figureToSvg() labels a 0.3–1 log axis with full values, not a bare 5", () => {
+  const svg = figureToSvg(lineFigure([0, 1, 2], [1, 0.5, 0.3], { logY: true }));
+  assert.deepEqual(yTickLabels(svg), ["1", "0.5", "0.3"]);
+  const short = figureToSvg(lineFigure([0, 1, 2], [0.06, 0.3, 0.9], { logY: true }));
+  assert.deepEqual(yTickLabels(short), ["1", "0.5", "0.2", "0.1"]);
+});
+
+Deno.test("figureToSvg() labels a batch-size log axis 8–512 with 20, 50, 200, 500 in full", () => {
+  const svg = figureToSvg(lineFigure([8, 32, 128, 512], [0.9, 0.8, 0.7, 0.6], { logX: true }));
+  assert.deepEqual(xTickLabels(svg), ["10", "20", "50", "100", "200", "500"]);
+});
+
+Deno.test("figureToSvg() labels a log axis under a third of a decade with plain values", () => {
   assert.deepEqual(yTickLabels(figureToSvg(lineFigure([0, 1], [2, 4], { logY: true }))), [
-    "4.0",
-    "3.5",
-    "3.0",
-    "2.5",
-    "2.0",
+    "4",
+    "3",
+    "2",
+  ]);
+  assert.deepEqual(yTickLabels(figureToSvg(lineFigure([0, 1], [0.9, 1.1], { logY: true }))), [
+    "1.10",
+    "1.05",
+    "1.00",
+    "0.95",
+    "0.90",
   ]);
 });
 
