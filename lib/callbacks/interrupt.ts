@@ -26,7 +26,7 @@
  * launcher → library `interrupt N DEADLINE_MS`, `abandon N`, `idle N` (no cell runs),
  * `ended N`, `stuck N`, `done N` / `running N` (whether a cell that went on after ■ has
  * ended); library → launcher `cell N` (has it?), `hello TOKEN PID`, `ack N fit|loop|wait`,
- * `taken N` (a loop stopped), `abandoned N`.
+ * `taken N` (a loop stopped), `abandoned N`, `alive` (training runs; every 500 ms at most), `rest` (it ended).
  *
  * @module
  */
@@ -42,8 +42,8 @@ export const LAUNCHER_ENV = "TFJS_TRAINING_INTERRUPT";
 const LOOP_RECENT_MS = 1_000;
 /** How long (ms) an interrupt waits for the loop that was given it before the cell is abandoned. */
 const LOOP_GRACE_MS = 1_000;
-/** A fit that has not finished a batch for this long (ms) no longer counts as running. */
-const FIT_STALE_MS = 60_000;
+/** How often (ms, at most) running training tells the launcher it is alive. */
+const HEARTBEAT_MS = 500;
 /** How often (ms) {@linkcode interruptRequested} lets the event loop run. */
 const YIELD_EVERY_MS = 25;
 
@@ -54,8 +54,8 @@ export type InterruptSource = "launcher" | "sigint";
 export interface InterruptTarget {
   /** Ask it to stop at its next batch boundary. */
   stop(): void;
-  /** `performance.now()` of its last sign of life (a batch ended). */
-  lastActive(): number;
+  /** Whether it still runs (a fit that threw never calls `onTrainEnd`). */
+  running(): boolean;
 }
 
 /** What the ■ messages say, in one place. */
@@ -89,6 +89,8 @@ interface State {
    * at once, so ■ stops the cell, not just its first fit.
    */
   stickySeq: string | undefined;
+  /** `performance.now()` of the last `alive` heartbeat sent. */
+  lastHeartbeat: number;
   /** The newest timer id the last abandon cleared. */
   clearedUpTo: number;
   /** Sends a line to the launcher, once connected. */
@@ -110,6 +112,7 @@ const state: State = ((globalThis as Record<symbol, unknown>)[KEY] ??= {
   realAddSignalListener: Deno.addSignalListener,
   send: undefined,
   clearedUpTo: 0,
+  lastHeartbeat: -Infinity,
   stickySeq: undefined,
 } satisfies State) as State;
 
@@ -137,7 +140,7 @@ export function interruptSource(): InterruptSource | undefined {
  * @example
  * ```ts
  * import { onInterrupt } from "@lib";
- * const off = onInterrupt({ stop: () => console.log("stop"), lastActive: () => performance.now() });
+ * const off = onInterrupt({ stop: () => console.log("stop"), running: () => true });
  * off();
  * ```
  */
@@ -152,6 +155,70 @@ export function onInterrupt(target: InterruptTarget): () => void {
       listenForSigint(false);
     }
   };
+}
+
+/**
+ * Called by a running fit after each batch (and by {@linkcode interruptRequested} at each
+ * step): at most every 500 ms it tells the launcher that training is alive, so on ■ the
+ * launcher waits for the next batch or step instead of terminating the code, which
+ * could leave tfjs in the middle of a step (a model stuck "inside" `fit`).
+ *
+ * @example
+ * ```ts
+ * import { trainingAlive } from "@lib/callbacks/interrupt.ts";
+ * trainingAlive(); // nothing to tell outside the kernel
+ * ```
+ */
+export function trainingAlive(): void {
+  const now = performance.now();
+  if (state.send === undefined || now - state.lastHeartbeat < HEARTBEAT_MS) return;
+  state.lastHeartbeat = now;
+  state.send("alive").catch(() => {});
+}
+
+/**
+ * Called when training ends (the last fit, or a loop that stopped on ■): the launcher no
+ * longer waits for a next batch before terminating code.
+ *
+ * @example
+ * ```ts
+ * import { trainingRests } from "@lib/callbacks/interrupt.ts";
+ * trainingRests();
+ * ```
+ */
+export function trainingRests(): void {
+  if (state.send === undefined || state.lastHeartbeat === -Infinity) return;
+  state.lastHeartbeat = -Infinity;
+  state.send("rest").catch(() => {});
+}
+
+/** Repairs run after code was terminated or abandoned (see {@linkcode afterTermination}). */
+const repairs = new Set<() => void>();
+
+/**
+ * Register a repair for state that code killed mid-way may leave inconsistent (stop_on.ts
+ * registers one for tfjs: open scopes, a model stuck inside `fit`). Run after the
+ * launcher terminated synchronous code, and before an awaited cell is abandoned.
+ *
+ * @param repair Called with no arguments; must not throw.
+ * @example
+ * ```ts
+ * import { afterTermination } from "@lib/callbacks/interrupt.ts";
+ * afterTermination(() => {});
+ * ```
+ */
+export function afterTermination(repair: () => void): void {
+  repairs.add(repair);
+}
+
+function runRepairs(): void {
+  for (const repair of repairs) {
+    try {
+      repair();
+    } catch (e) {
+      warn(`Repairing state after an interrupt failed: ${e}`);
+    }
+  }
 }
 
 /** Where a hand-written loop is, for the message {@linkcode interruptRequested} prints. */
@@ -184,6 +251,7 @@ export interface LoopPosition {
 export async function interruptRequested(where: LoopPosition = {}): Promise<boolean> {
   if (state.source === undefined && inKernel()) listenForSigint(true);
   state.lastLoopPoll = performance.now();
+  trainingAlive();
   if (state.lastLoopPoll - state.lastYield >= YIELD_EVERY_MS) {
     await new Promise((resolve) => setTimeout(resolve, 0));
     state.lastYield = performance.now();
@@ -196,6 +264,7 @@ export async function interruptRequested(where: LoopPosition = {}): Promise<bool
     state.loopPending = undefined;
     await state.send?.(`taken ${seq}`);
   }
+  trainingRests();
   await display({ "text/plain": loopStoppedMessage(where) });
   return true;
 }
@@ -252,7 +321,7 @@ export async function cellInterrupted(): Promise<boolean> {
 function takeInterrupt(seq: string): "fit" | "loop" | "abandon" {
   const now = performance.now();
   for (const target of state.targets) {
-    if (now - target.lastActive() > FIT_STALE_MS) state.targets.delete(target); // a fit that threw
+    if (!target.running()) state.targets.delete(target); // a fit that threw
   }
   if (state.targets.size > 0) {
     for (const target of state.targets) target.stop();
@@ -285,6 +354,7 @@ function collectGarbage(): void {
  * Deno's kernel ends it.
  */
 async function abandon(): Promise<void> {
+  runRepairs();
   await display({ "text/plain": INTERRUPT_MESSAGES.abandoned });
   const newest = Number(setTimeout(() => {}, 0));
   // Timers older than the last abandon were cleared then (or have fired).
@@ -297,8 +367,14 @@ async function abandon(): Promise<void> {
 async function onLauncherMessage(words: string[], send: (line: string) => Promise<void>) {
   const [kind, seq, deadline] = words;
   if (kind === "interrupt") {
-    // Read too late: the launcher has given up waiting and terminates the code instead.
-    if (Date.now() > Number(deadline)) return;
+    // Read too late: the launcher has given up waiting and terminates the code instead
+    // (never while a fit runs: the launcher waits for its next batch).
+    const training = [...state.targets].some((target) => target.running()) ||
+      performance.now() - state.lastLoopPoll < LOOP_RECENT_MS;
+    if (!training && Date.now() > Number(deadline)) {
+      runRepairs(); // the isolate was blocked: the launcher terminates (or has terminated) it
+      return;
+    }
     const taker = takeInterrupt(seq);
     // "wait": nothing of the library's is running; the launcher says `abandon` once it
     // knows a cell is busy (or `idle` when none is).
@@ -317,6 +393,7 @@ async function onLauncherMessage(words: string[], send: (line: string) => Promis
   } else if (kind === "running") {
     cellQuestions.get(seq)?.(true);
   } else if (kind === "idle" || kind === "ended" || kind === "done") {
+    if (kind === "ended") runRepairs(); // synchronous code was killed mid-way
     // No cell is running, or the interrupted cell has ended. Nothing is shown: a message
     // now would land in whichever cell runs next.
     if (state.loopPending === seq) state.loopPending = undefined;

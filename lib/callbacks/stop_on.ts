@@ -20,7 +20,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { inKernel } from "../core/output.ts";
 import { say } from "./_log.ts";
-import { cellInterrupted, onInterrupt } from "./interrupt.ts";
+import {
+  afterTermination,
+  cellInterrupted,
+  onInterrupt,
+  trainingAlive,
+  trainingRests,
+} from "./interrupt.ts";
 import { TrainingCallback } from "./training_callback.ts";
 import { type UnresolvedLogs } from "../core/history.ts";
 
@@ -179,6 +185,39 @@ export function stopOn(signal: AbortSignal, options: StopOnOptions = {}): StopOn
   return new StopOn(signal, options);
 }
 
+/** StopOnInterrupt callbacks in a fit now, with the time of their last batch. */
+const inFit = new Map<StopOnInterrupt, number>();
+/**
+ * A fit without a batch for this long (ms) when a repair runs was killed mid-batch: the
+ * launcher terminates training only after it has been silent for 2 s.
+ */
+const KILLED_AFTER_MS = 2_000;
+
+/**
+ * After the launcher terminated synchronous code (or before an awaited cell is abandoned),
+ * tfjs may be left mid-step, as measured in this kernel: a `tidy` scope open (every later
+ * tensor is tracked into it), the gradient tape off (kernel depth above 0: "Cannot find a
+ * connection between any variable and the result of the loss function"), a model marked
+ * as training for good ("another fit() call is ongoing"). This puts tfjs back to rest.
+ * It runs between two macrotasks, where tfjs is always at rest (`tidy`, kernels and
+ * gradients are synchronous), so it cannot disturb code that is running. Open scopes are
+ * dropped, not ended: ending them would dispose tensors a later cell may hold.
+ */
+function repairTf(): void {
+  const now = performance.now();
+  for (const [stop, lastBatch] of inFit) {
+    if (now - lastBatch > KILLED_AFTER_MS) stop.abandonFit();
+  }
+  const engine = tf.engine();
+  engine.state.scopeStack = [];
+  engine.state.activeScope = null as unknown as typeof engine.state.activeScope;
+  engine.state.kernelDepth = 0;
+  engine.state.gradientDepth = 0;
+  engine.state.activeTape = null as unknown as typeof engine.state.activeTape;
+  engine.state.numDataMovesStack = [];
+}
+afterTermination(repairTf);
+
 /** Explicit (not automatic) StopOnInterrupt callbacks per model in the current fit. */
 const explicitStops = new WeakMap<object, number>();
 /** Models whose interrupted fit has been reported (and its history trimmed) already. */
@@ -191,7 +230,7 @@ const reported = new WeakSet<object>();
 export class StopOnInterrupt extends StopOn {
   #controller: AbortController;
   #unsubscribe: (() => void) | undefined = undefined;
-  #lastActive = 0;
+  #running = false;
   #explicitInFit = 0;
 
   /** @param options `verbose`, `yieldEveryMs`. */
@@ -208,10 +247,15 @@ export class StopOnInterrupt extends StopOn {
 
   /** Subscribes to interrupts for the length of the fit. */
   override async onTrainBegin(logs?: UnresolvedLogs): Promise<void> {
-    this.#lastActive = performance.now();
+    this.#running = true;
+    inFit.set(this, performance.now());
     this.#unsubscribe = onInterrupt({
       stop: () => this.#controller.abort(new Error("interrupted")),
-      lastActive: () => this.#lastActive,
+      // tfjs clears its (protected) `isTraining` when fit ends, also when fit throws and
+      // onTrainEnd never runs.
+      running: () =>
+        this.#running &&
+        (this.model as unknown as { isTraining?: boolean } | null)?.isTraining !== false,
     });
     if (this.model && !this.automatic) {
       explicitStops.set(this.model, (explicitStops.get(this.model) ?? 0) + 1);
@@ -223,10 +267,23 @@ export class StopOnInterrupt extends StopOn {
     await super.onTrainBegin(logs);
   }
 
-  /** Notes the batch (a fit that stops finishing batches stops counting as running). */
+  /** Tells the launcher the fit is alive (so it waits for the next batch). */
   override async onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
-    this.#lastActive = performance.now();
+    trainingAlive();
+    inFit.set(this, performance.now());
     await super.onBatchEnd(batch, logs);
+  }
+
+  /**
+   * The fit was killed mid-batch (its code terminated): unsubscribe, and let the model
+   * train again (tfjs never reached the end of `fit` that clears its training flag).
+   */
+  abandonFit(): void {
+    inFit.delete(this);
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#running = false;
+    if (this.model) (this.model as unknown as { isTraining: boolean }).isTraining = false;
   }
 
   /**
@@ -236,6 +293,9 @@ export class StopOnInterrupt extends StopOn {
   override async onTrainEnd(logs?: UnresolvedLogs): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#running = false;
+    inFit.delete(this);
+    if (inFit.size === 0) trainingRests();
     const model = this.model;
     this.#explicitInFit = model ? explicitStops.get(model) ?? 0 : 0;
     if (model && !this.automatic) explicitStops.set(model, this.#explicitInFit - 1);

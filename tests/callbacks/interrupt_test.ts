@@ -21,6 +21,9 @@ class FakeLauncher {
   #conn: Deno.Conn | undefined;
   #lines: string[] = [];
   #buffer = "";
+  /** `alive` and `rest` messages received (kept out of {@linkcode next}). */
+  heartbeats = 0;
+  rests = 0;
 
   get address(): string {
     return `127.0.0.1:${(this.listener.addr as Deno.NetAddr).port}:${this.token}`;
@@ -37,7 +40,11 @@ class FakeLauncher {
       this.#buffer += decoder.decode(chunk);
       const lines = this.#buffer.split("\n");
       this.#buffer = lines.pop()!;
-      this.#lines.push(...lines);
+      for (const line of lines) {
+        if (line === "alive") this.heartbeats++;
+        else if (line === "rest") this.rests++;
+        else this.#lines.push(line);
+      }
     }
   }
 
@@ -107,6 +114,9 @@ Deno.test("an interrupt during fit stops it at a batch boundary and trims the pa
     ],
   });
   assert.equal(await launcher.next(), "ack 4 fit");
+  assert.ok(launcher.heartbeats >= 1, "the fit told the launcher it is alive");
+  for (let i = 0; i < 100 && launcher.rests === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(launcher.rests >= 1, "and when it ended");
   assert.ok(stop.stoppedAt !== undefined, "stopped on the interrupt");
   const [epoch] = stop.stoppedAt!;
   assert.ok(epoch < 999, `stopped early, in epoch ${epoch + 1}`);
@@ -114,6 +124,7 @@ Deno.test("an interrupt during fit stops it at a batch boundary and trims the pa
   assert.ok(history.epoch.length === epoch || history.epoch.length === epoch + 1);
   // Its cell has ended: later fits and loops run normally again.
   await launcher.send("done 4");
+  await new Promise((r) => setTimeout(r, 50));
 });
 
 Deno.test("interruptRequested() lets a loop stop at its next step and reports `taken`", async () => {
