@@ -50,6 +50,13 @@ Deno.test({
       typeof v === "object" && v !== null && "deaths" in v
     ) as Array<[string, CaseResult]>;
     assert.equal(cases.length, 14);
+    // deno-lint-ignore no-console -- the measured table, for the log
+    console.log(
+      cases.map(([name, r]) =>
+        `${name}: ${r.deaths} deaths, ${r.wedges} wedges in ${r.seconds.length}, ` +
+        `stopped in ${Math.min(...r.seconds)}–${Math.max(...r.seconds)} s`
+      ).join("\n"),
+    );
     for (const [name, result] of cases) {
       const summary = `${name}: ${JSON.stringify(result)}`;
       assert.equal(result.deaths, 0, summary);
@@ -112,6 +119,8 @@ Deno.test({
   async fn() {
     const report = await drive("lifecycle");
     const summary = JSON.stringify(report);
+    // deno-lint-ignore no-console -- the measured counts, for the log
+    console.log(summary);
     assert.equal(report.processes_before, 2, `launcher and Deno: ${summary}`);
     assert.match(
       String((report.fit as { outputs: string[] }).outputs[0]),
@@ -133,6 +142,8 @@ Deno.test({
   ignore: skipWithoutJupyter,
   async fn() {
     const report = await drive("latency", "40") as Record<string, { median_ms: number }>;
+    // deno-lint-ignore no-console -- the measured latency, for the log
+    console.log(JSON.stringify(report));
     const withLauncher = report["with launcher"].median_ms;
     const without = report["without"].median_ms;
     // It is on no message path: the medians differ by noise only.
