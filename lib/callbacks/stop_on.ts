@@ -333,9 +333,11 @@ export class StopOnInterrupt extends StopOn {
     const perEpoch = this.batchesPerEpoch();
     const ofEpochs = typeof epochs === "number" ? ` of ${epochs}` : "";
     const ofBatches = perEpoch === undefined ? "" : ` of ${perEpoch}`;
+    // Callbacks' onTrainEnd run after this one (a restoreBestWeights may replace the weights).
     return `Training stopped by ■ in epoch ${epoch + 1}${ofEpochs}, after batch ${batches}` +
-      `${ofBatches}: the model keeps the weights of the last finished batch, and the history ` +
-      `holds the ${finished} finished epoch${finished === 1 ? "" : "s"}.`;
+      `${ofBatches}: the history holds the ${finished} finished epoch` +
+      `${finished === 1 ? "" : "s"}, and the model the weights of the last finished batch ` +
+      "(unless a callback restores others at the end of training).";
   }
 
   #rearm(): void {

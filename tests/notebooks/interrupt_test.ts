@@ -37,7 +37,7 @@ async function drive(...args: string[]): Promise<Record<string, unknown>> {
 }
 
 const FIT_MESSAGE =
-  /^Training stopped by ■ in epoch (\d+) of 100000, after batch \d+ of \d+: the model keeps the weights of the last finished batch, and the history holds the (\d+) finished epochs?\.$/;
+  /^Training stopped by ■ in epoch (\d+) of 100000, after batch \d+ of \d+: the history holds the (\d+) finished epochs?, and the model the weights of the last finished batch \(unless a callback restores others at the end of training\)\.$/;
 const ABANDONED = /^Interrupted \(■\): the cell was waiting/;
 
 Deno.test({
