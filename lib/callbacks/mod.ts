@@ -41,6 +41,7 @@ export {
 export { TerminateOnNaN, terminateOnNaN, type TerminateOnNaNOptions } from "./terminate_on_nan.ts";
 export { CsvLogger, csvLogger, type CsvLoggerOptions } from "./csv_logger.ts";
 export {
+  AutoStopOnInterrupt,
   StopOn,
   stopOn,
   StopOnInterrupt,
@@ -48,6 +49,16 @@ export {
   type StopOnOptions,
   wasStoppedOnRequest,
 } from "./stop_on.ts";
+// The stop button (■): what every interrupt does once @lib is imported in the kernel.
+export {
+  exitKernel,
+  interruptRequested,
+  type InterruptSource,
+  interruptSource,
+  type InterruptTarget,
+  type LoopPosition,
+  onInterrupt,
+} from "./interrupt.ts";
 export {
   BackupAndRestore,
   backupAndRestore,

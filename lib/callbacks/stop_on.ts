@@ -6,21 +6,27 @@
  * every callback's `onTrainEnd` runs (so `earlyStopping({ restoreBestWeights })`
  * restores and checkpoints stay consistent).
  *
- * ## Interrupting a `fit` cell in Jupyter
+ * ## The stop button (■) in Jupyter
  *
- * Measured with Deno 2.9.6's kernel: with `interrupt_mode: "message"` an interrupt
- * of a cell that is awaiting (as `await model.fit(...)` is) leaves the kernel
- * wedged — the cell never finishes and later cells never run. With
- * `interrupt_mode: "signal"`, Jupyter sends SIGINT: without a listener the kernel
- * process dies (state lost); with the listener {@linkcode stopOnInterrupt} installs,
- * the `fit` stops at the next batch, the cell finishes, and the kernel keeps its
- * state. So: use a kernelspec with `interrupt_mode: "signal"` and pass
- * `stopOnInterrupt()` to long `fit` calls.
+ * In this project's kernel every `fit` and `fitDataset` stops on ■ once `@lib` is
+ * imported: {@linkcode AutoStopOnInterrupt} is registered with tfjs for every fit, even
+ * with `verbose: 0`. It says where training stopped, and the History keeps the finished
+ * epochs only. How the interrupt reaches it, and what happens to cells that are not
+ * training: lib/callbacks/interrupt.ts. Passing `stopOnInterrupt()` explicitly still
+ * works (and is what makes Ctrl-C stop a `deno run` script cleanly).
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs";
 import { inKernel } from "../core/output.ts";
-import { say, warn } from "./_log.ts";
+import { say } from "./_log.ts";
+import {
+  afterTermination,
+  cellInterrupted,
+  onInterrupt,
+  trainingAlive,
+  trainingRests,
+} from "./interrupt.ts";
 import { TrainingCallback } from "./training_callback.ts";
 import { type UnresolvedLogs } from "../core/history.ts";
 
@@ -136,14 +142,18 @@ export class StopOn extends TrainingCallback {
     this.signal.removeEventListener("abort", this.#onAbort);
     if (this.signal.aborted && this.model !== null) {
       this.stoppedAt = [this.currentEpoch, this.batchesThisEpoch];
-      if (this.verbose > 0) {
-        const [epoch, batches] = this.stoppedAt;
-        await say(
-          `Training stopped on request in epoch ${epoch + 1} after ${batches} batch(es); ` +
-            "the model keeps the weights of the last finished batch.",
-        );
-      }
+      await this.reportStop();
     }
+  }
+
+  /** Says where training stopped (when `verbose` is 1); run once `stoppedAt` is set. */
+  protected async reportStop(): Promise<void> {
+    if (this.verbose === 0 || this.stoppedAt === undefined) return;
+    const [epoch, batches] = this.stoppedAt;
+    await say(
+      `Training stopped on request in epoch ${epoch + 1} after ${batches} batch(es); ` +
+        "the model keeps the weights of the last finished batch.",
+    );
   }
 
   #stop(): void {
@@ -175,56 +185,159 @@ export function stopOn(signal: AbortSignal, options: StopOnOptions = {}): StopOn
   return new StopOn(signal, options);
 }
 
-// One process-wide SIGINT listener, shared by every stopOnInterrupt callback.
-const interruptTargets = new Set<AbortController>();
-let listening = false;
+/** StopOnInterrupt callbacks in a fit now, with the time of their last batch. */
+const inFit = new Map<StopOnInterrupt, number>();
+/**
+ * A fit without a batch for this long (ms) when a repair runs was killed mid-batch: the
+ * launcher terminates training only after it has been silent for 2 s.
+ */
+const KILLED_AFTER_MS = 2_000;
 
-function onSigint(): void {
-  if (interruptTargets.size === 0) {
-    warn(
-      "Interrupt received, but no training with stopOnInterrupt() is running; " +
-        "other code cannot be interrupted here — restart the kernel to stop it.",
-    );
-    return;
+/**
+ * After the launcher terminated synchronous code (or before an awaited cell is abandoned),
+ * tfjs may be left mid-step, as measured in this kernel: a `tidy` scope open (every later
+ * tensor is tracked into it), the gradient tape off (kernel depth above 0: "Cannot find a
+ * connection between any variable and the result of the loss function"), a model marked
+ * as training for good ("another fit() call is ongoing"). This puts tfjs back to rest.
+ * It runs between two macrotasks, where tfjs is always at rest (`tidy`, kernels and
+ * gradients are synchronous), so it cannot disturb code that is running. Open scopes are
+ * dropped, not ended: ending them would dispose tensors a later cell may hold.
+ */
+function repairTf(): void {
+  const now = performance.now();
+  for (const [stop, lastBatch] of inFit) {
+    if (now - lastBatch > KILLED_AFTER_MS) stop.abandonFit();
   }
-  for (const controller of interruptTargets) controller.abort(new Error("interrupted (SIGINT)"));
+  const engine = tf.engine();
+  engine.state.scopeStack = [];
+  engine.state.activeScope = null as unknown as typeof engine.state.activeScope;
+  engine.state.kernelDepth = 0;
+  engine.state.gradientDepth = 0;
+  engine.state.activeTape = null as unknown as typeof engine.state.activeTape;
+  engine.state.numDataMovesStack = [];
 }
+afterTermination(repairTf);
 
-function listen(on: boolean): void {
-  if (on === listening || Deno.build.os === "windows") return;
-  if (on) Deno.addSignalListener("SIGINT", onSigint);
-  else Deno.removeSignalListener("SIGINT", onSigint);
-  listening = on;
-}
+/** Explicit (not automatic) StopOnInterrupt callbacks per model in the current fit. */
+const explicitStops = new WeakMap<object, number>();
+/** Models whose interrupted fit has been reported (and its history trimmed) already. */
+const reported = new WeakSet<object>();
 
-/** {@linkcode StopOn} driven by SIGINT (Ctrl-C, or a Jupyter interrupt in signal mode). */
+/**
+ * {@linkcode StopOn} driven by Jupyter's stop button (■) in this project's kernel, or
+ * SIGINT (Ctrl-C) elsewhere; see lib/callbacks/interrupt.ts.
+ */
 export class StopOnInterrupt extends StopOn {
   #controller: AbortController;
+  #unsubscribe: (() => void) | undefined = undefined;
+  #running = false;
+  #explicitInFit = 0;
 
-  /** @param options `verbose`. */
+  /** @param options `verbose`, `yieldEveryMs`. */
   constructor(options: StopOnOptions = {}) {
     const controller = new AbortController();
     super(controller.signal, options);
     this.#controller = controller;
   }
 
-  /** Installs the SIGINT listener (once per process). */
-  override onTrainBegin(logs?: UnresolvedLogs): Promise<void> {
-    interruptTargets.add(this.#controller);
-    listen(true);
-    return super.onTrainBegin(logs);
+  /** Whether tfjs added this callback to every fit (see {@linkcode AutoStopOnInterrupt}). */
+  get automatic(): boolean {
+    return false;
+  }
+
+  /** Subscribes to interrupts for the length of the fit. */
+  override async onTrainBegin(logs?: UnresolvedLogs): Promise<void> {
+    this.#running = true;
+    inFit.set(this, performance.now());
+    this.#unsubscribe = onInterrupt({
+      stop: () => this.#controller.abort(new Error("interrupted")),
+      // tfjs clears its (protected) `isTraining` when fit ends, also when fit throws and
+      // onTrainEnd never runs.
+      running: () =>
+        this.#running &&
+        (this.model as unknown as { isTraining?: boolean } | null)?.isTraining !== false,
+    });
+    if (this.model && !this.automatic) {
+      explicitStops.set(this.model, (explicitStops.get(this.model) ?? 0) + 1);
+    }
+    if (this.model) reported.delete(this.model);
+    // ■ already stopped a fit in this cell: this one stops too (after its first batch;
+    // tfjs checks the stop flag only between batches).
+    if (await cellInterrupted()) this.#controller.abort(new Error("interrupted"));
+    await super.onTrainBegin(logs);
+  }
+
+  /** Tells the launcher the fit is alive (so it waits for the next batch). */
+  override async onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
+    trainingAlive();
+    inFit.set(this, performance.now());
+    await super.onBatchEnd(batch, logs);
   }
 
   /**
-   * Unregisters; arms a fresh signal for the next `fit`. Outside a kernel the SIGINT
-   * listener is removed when no training is left, so Ctrl-C ends a script as usual;
-   * in a kernel it stays, so a stray interrupt cannot kill the kernel.
+   * The fit was killed mid-batch (its code terminated): unsubscribe, and let the model
+   * train again (tfjs never reached the end of `fit` that clears its training flag).
+   */
+  abandonFit(): void {
+    inFit.delete(this);
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#running = false;
+    if (this.model) (this.model as unknown as { isTraining: boolean }).isTraining = false;
+  }
+
+  /**
+   * Unsubscribes; after an interrupt, drops the epoch cut short from the model's History
+   * (it holds the finished epochs), reports once per fit, and arms a fresh signal.
    */
   override async onTrainEnd(logs?: UnresolvedLogs): Promise<void> {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#running = false;
+    inFit.delete(this);
+    if (inFit.size === 0) trainingRests();
+    const model = this.model;
+    this.#explicitInFit = model ? explicitStops.get(model) ?? 0 : 0;
+    if (model && !this.automatic) explicitStops.set(model, this.#explicitInFit - 1);
     await super.onTrainEnd(logs);
-    interruptTargets.delete(this.#controller);
-    if (interruptTargets.size === 0 && !inKernel()) listen(false);
     if (this.#controller.signal.aborted) this.#rearm();
+  }
+
+  /** Once per interrupted fit: trim the History, say what stopped and where. */
+  protected override async reportStop(): Promise<void> {
+    const model = this.model;
+    // An automatic callback leaves the report to an explicit one in the same fit.
+    if (!model || reported.has(model) || (this.automatic && this.#explicitInFit > 0)) return;
+    reported.add(model);
+    const finished = this.#trimHistory();
+    if (this.verbose > 0) await say(this.#message(finished));
+  }
+
+  /** Removes the partial last epoch from `model.history`; returns the finished epochs. */
+  #trimHistory(): number {
+    const history = (this.model as { history?: tf.History } | null)?.history;
+    if (history === undefined || !Array.isArray(history.epoch)) return 0;
+    if (!this.epochCompleted() && history.epoch.length > 0) {
+      history.epoch.pop();
+      for (const values of Object.values(history.history)) {
+        const last = values.pop();
+        if (last instanceof tf.Tensor) last.dispose();
+      }
+    }
+    return history.epoch.length;
+  }
+
+  #message(finished: number): string {
+    const [epoch, batches] = this.stoppedAt!;
+    const epochs = this.params?.epochs;
+    const perEpoch = this.batchesPerEpoch();
+    const ofEpochs = typeof epochs === "number" ? ` of ${epochs}` : "";
+    const ofBatches = perEpoch === undefined ? "" : ` of ${perEpoch}`;
+    // Callbacks' onTrainEnd run after this one (a restoreBestWeights may replace the weights).
+    return `Training stopped by ■ in epoch ${epoch + 1}${ofEpochs}, after batch ${batches}` +
+      `${ofBatches}: the history holds the ${finished} finished epoch` +
+      `${finished === 1 ? "" : "s"}, and the model the weights of the last finished batch ` +
+      "(unless a callback restores others at the end of training).";
   }
 
   #rearm(): void {
@@ -234,11 +347,36 @@ export class StopOnInterrupt extends StopOn {
 }
 
 /**
- * Stop training cleanly on Ctrl-C in a terminal, or on a Jupyter interrupt when the
- * kernelspec has `interrupt_mode: "signal"` (see the module notes: with
- * `"message"`, Deno's kernel wedges on interrupting an awaited cell, and the library
- * cannot intervene). The cell finishes, the kernel keeps its state, and the model has
- * the weights of the last finished batch.
+ * The {@linkcode StopOnInterrupt} tfjs adds to every `fit` and `fitDataset` in this
+ * project's kernel once `@lib` is imported (registered with
+ * `tf.registerCallbackConstructor(0, …)`, so `verbose: 0` fits get it too). It stays
+ * quiet when the fit also has an explicit `stopOnInterrupt()`.
+ */
+export class AutoStopOnInterrupt extends StopOnInterrupt {
+  /** No options: tfjs constructs it. */
+  constructor() {
+    super({});
+  }
+
+  /** Always `true`. */
+  override get automatic(): boolean {
+    return true;
+  }
+}
+
+// Every fit in a kernel stops on ■ once the library is imported (once per process, even
+// when two copies of this module are loaded).
+const REGISTERED = Symbol.for("tfjs-training.auto-stop-on-interrupt");
+if (inKernel() && !(globalThis as Record<symbol, unknown>)[REGISTERED]) {
+  (globalThis as Record<symbol, unknown>)[REGISTERED] = true;
+  tf.registerCallbackConstructor(0, AutoStopOnInterrupt);
+}
+
+/**
+ * Stop training cleanly on Ctrl-C in a terminal, or on Jupyter's stop button (■). In
+ * this project's kernel every fit already gets one (see the module notes); pass it to
+ * choose `verbose` or in scripts. The cell finishes, the kernel keeps its state, and the
+ * model has the weights of the last finished batch.
  *
  * @param options `verbose`.
  * @returns A callback for `model.fit(..., { callbacks })`, reusable across fits.

@@ -7,7 +7,7 @@
  */
 import type { BrowserContext } from "playwright-core";
 import { ROOT } from "../../tools/notebooks.ts";
-import { findJupyterPython } from "../../tools/jupyter.ts";
+import { findJupyterPython, KERNEL_NAME } from "../../tools/jupyter.ts";
 
 /** Where Debian installs Chromium. */
 export const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
@@ -110,4 +110,96 @@ export async function launchChromium(
 export async function artifact(name: string): Promise<string> {
   await Deno.mkdir(ARTIFACTS, { recursive: true });
   return `${ARTIFACTS}/${name}`;
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** A Jupyter Notebook server on loopback with the project's kernel as the default. */
+export interface NotebookServer {
+  /** `http://127.0.0.1:PORT`. */
+  base: string;
+  /** The URL of a notebook in the served folder, with the token. */
+  url(notebook: string): string;
+  /** The end of the server's log (it says why it failed to start). */
+  log(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Start classic Jupyter Notebook serving `dir` (fresh config and runtime folders), and wait
+ * until it answers.
+ *
+ * @param dir The folder to serve; put it under the repository so the kernel finds deno.json.
+ */
+export async function startNotebook(dir: string, seconds = 60): Promise<NotebookServer> {
+  const python = jupyter.ok ? jupyter.python : "python3";
+  const config = await Deno.makeTempDir({ prefix: "jupyter-config-" });
+  const port = freePort();
+  const token = crypto.randomUUID();
+  const server = new Deno.Command(python, {
+    args: [
+      "-m",
+      "notebook",
+      "--no-browser",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      `--NotebookApp.token=${token}`,
+      `--NotebookApp.notebook_dir=${dir}`,
+      `--MappingKernelManager.default_kernel_name=${KERNEL_NAME}`,
+      ...(Deno.uid() === 0 ? ["--allow-root"] : []),
+    ],
+    env: { JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: config, NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  // Keep the server's log without blocking its pipe.
+  let log = "";
+  const reading = server.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({ write: (chunk) => void (log = (log + chunk).slice(-4000)) }),
+  ).catch(() => {});
+  const base = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    try {
+      server.kill("SIGTERM");
+    } catch { /* already exited */ }
+    await server.status;
+    await reading;
+    await Deno.remove(config, { recursive: true }).catch(() => {});
+  };
+  const status = `${base}/api/status?token=${token}`;
+  const deadline = Date.now() + seconds * 1000;
+  let last = "";
+  while (true) {
+    try {
+      const res = await fetch(status);
+      await res.body?.cancel();
+      if (res.ok) break;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = String(e);
+    }
+    const exited = await Promise.race([
+      server.status.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 250)),
+    ]);
+    if (exited || Date.now() > deadline) {
+      await close();
+      throw new Error(
+        exited
+          ? `Jupyter Notebook exited before serving ${status}:\n${log}`
+          : `Jupyter Notebook did not answer ${status} within ${seconds}s (${last})`,
+      );
+    }
+  }
+  return {
+    base,
+    url: (notebook) => `${base}/notebooks/${notebook}?token=${token}`,
+    log: () => log,
+    close,
+  };
 }

@@ -5,45 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { KERNEL_NAME } from "../../tools/jupyter.ts";
-import { findJupyterPython } from "../../tools/jupyter.ts";
 import { ROOT } from "../../tools/notebooks.ts";
-import { artifact, launchChromium, skipWithoutNotebook } from "./_browser.ts";
+import { artifact, launchChromium, skipWithoutNotebook, startNotebook } from "./_browser.ts";
 
 const FIXTURES = `${ROOT}/tests/browser/fixtures`;
 const FIGURES_IN_NOTEBOOK = 8;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function waitForServer(
-  url: string,
-  server: Deno.ChildProcess,
-  log: () => string,
-  seconds = 60,
-) {
-  const deadline = Date.now() + seconds * 1000;
-  let last = "";
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      await res.body?.cancel();
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (e) {
-      last = String(e);
-    }
-    const exited = await Promise.race([
-      server.status.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 250)),
-    ]);
-    if (exited) throw new Error(`Jupyter Notebook exited before serving ${url}:\n${log()}`);
-  }
-  throw new Error(`Jupyter Notebook did not answer ${url} within ${seconds}s (${last})`);
-}
 
 Deno.test({
   name: "Notebook UI: Run All draws every plot and the live dashboard updates in place",
@@ -51,44 +17,17 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const probe = await findJupyterPython();
-    if (!probe.ok) throw new Error(probe.reason);
     // A copy beside the fixture (git-ignored), so the kernel finds deno.json and "@lib",
     // and so autosave never touches the committed notebook.
     const dir = await Deno.makeTempDir({ dir: FIXTURES, prefix: ".ui-" });
     await Deno.copyFile(`${FIXTURES}/figures.ipynb`, `${dir}/figures.ipynb`);
-    const config = await Deno.makeTempDir({ prefix: "jupyter-config-" });
-    const port = freePort();
-    const token = crypto.randomUUID();
-    const server = new Deno.Command(probe.python, {
-      args: [
-        "-m",
-        "notebook",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        `--port=${port}`,
-        `--NotebookApp.token=${token}`,
-        `--NotebookApp.notebook_dir=${dir}`,
-        `--MappingKernelManager.default_kernel_name=${KERNEL_NAME}`,
-        ...(Deno.uid() === 0 ? ["--allow-root"] : []),
-      ],
-      env: { JUPYTER_CONFIG_DIR: config, JUPYTER_RUNTIME_DIR: config, NO_COLOR: "1" },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    // Keep the server's log (it says why it failed to start) without blocking its pipe.
-    let log = "";
-    const reading = server.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-      new WritableStream({ write: (chunk) => void (log = (log + chunk).slice(-4000)) }),
-    ).catch(() => {});
-    const base = `http://127.0.0.1:${port}`;
+    const server = await startNotebook(dir);
     const browser = await launchChromium();
     try {
-      await waitForServer(`${base}/api/status?token=${token}`, server, () => log);
       const page = await browser.context.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`${base}/notebooks/figures.ipynb?token=${token}`);
+      await page.goto(server.url("figures.ipynb"));
       await page.waitForFunction(
         () => {
           // deno-lint-ignore no-explicit-any
@@ -186,13 +125,8 @@ Deno.test({
       assert.deepEqual(errors, [], "no page errors");
     } finally {
       await browser.close();
-      try {
-        server.kill("SIGTERM");
-      } catch { /* already exited */ }
-      await server.status;
-      await reading;
+      await server.close();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
-      await Deno.remove(config, { recursive: true }).catch(() => {});
     }
   },
 });

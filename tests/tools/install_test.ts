@@ -207,8 +207,9 @@ Deno.test({
       const spec = JSON.parse(
         await Deno.readTextFile(`${home}/.local/share/jupyter/kernels/tfjs-training/kernel.json`),
       );
+      // argv: [python, kernel_launcher.py, "--deno", DENO, "{connection_file}"]
       assert.equal(
-        await Deno.realPath(spec.argv[0]),
+        await Deno.realPath(spec.argv[spec.argv.indexOf("--deno") + 1]),
         await Deno.realPath(`${project}/.tools/deno-${PINNED}/bin/deno`),
         "the kernelspec runs the project's Deno",
       );
