@@ -14,6 +14,8 @@ export interface ContourPath {
   name: string;
   /** The steps `[w0, w1]`. */
   points: Array<[number, number]>;
+  /** Line and marker colour. @default {the next of PATH_COLORS (red, black, orange, pink, …)} */
+  color?: string;
 }
 
 /** Colours of `paths`: visible on Viridis and on the legend's white (white comes last). */
@@ -46,11 +48,15 @@ export interface LossContourOptions {
   pathName?: string;
   /**
    * Several named paths (one colour each, with a legend), e.g. one per optimiser; drawn
-   * after `path`. The colour bar is left out when there are any, so that the legend has
-   * the right-hand side.
+   * after `path`, in order (the last on top). The colour bar is left out when there are
+   * any, unless `colorBar` asks for it (then it goes below the legend).
    * @default {[]}
    */
   paths?: ContourPath[];
+  /** Show the colour bar. @default {true without `paths`, false with them} */
+  colorBar?: boolean;
+  /** Draw both axes to the same scale (one unit of w1 as long as one of w0). @default {false} */
+  equalAxes?: boolean;
   /** Colour by log10(loss), for surfaces with a steep valley. @default {false} */
   logZ?: boolean;
   /** Axis titles. @default {["w0", "w1"]} */
@@ -97,6 +103,8 @@ export function lossContourFigure(
     title = "Loss surface",
     width = 560,
     height = 480,
+    colorBar = paths.length === 0,
+    equalAxes = false,
   } = options;
   if (typeof loss !== "function") {
     throw new TypeError(
@@ -137,7 +145,18 @@ export function lossContourFigure(
     contours: { coloring: "heatmap", showlabels: false },
     name: logZ ? "log10(loss)" : "loss",
     showlegend: false,
-    ...(paths.length > 0 ? { showscale: false } : {}),
+    // Asked for next to a legend: the lower half of the right-hand side, below the legend.
+    ...(!colorBar ? { showscale: false } : paths.length > 0
+      ? {
+        showscale: true,
+        colorbar: {
+          len: 0.5,
+          y: 0,
+          yanchor: "bottom" as const,
+          title: { text: logZ ? "log10(loss)" : "loss" },
+        },
+      }
+      : {}),
   }];
   if (path.length > 0) {
     data.push({
@@ -152,7 +171,7 @@ export function lossContourFigure(
     });
   }
   paths.forEach((p, i) => {
-    const color = PATH_COLORS[i % PATH_COLORS.length];
+    const color = p.color ?? PATH_COLORS[i % PATH_COLORS.length];
     data.push({
       type: "scatter",
       mode: "lines+markers",
@@ -171,7 +190,12 @@ export function lossContourFigure(
       width,
       height,
       xaxis: { title: { text: axisTitles[0] }, range: xRange, showgrid: false },
-      yaxis: { title: { text: axisTitles[1] }, range: yRange, showgrid: false },
+      yaxis: {
+        title: { text: axisTitles[1] },
+        range: yRange,
+        showgrid: false,
+        ...(equalAxes ? { scaleanchor: "x" } : {}),
+      },
       meta: {
         kind: "contour",
         grid: n,

@@ -74,6 +74,13 @@ export interface Trace {
   zmax?: number;
   /** Whether the colour bar shows. @default {true} */
   showscale?: boolean;
+  /** Colour bar placement (fraction of the plot height) and title. @default {undefined} (Plotly's) */
+  colorbar?: {
+    len?: number;
+    y?: number;
+    yanchor?: "top" | "middle" | "bottom";
+    title?: { text: string };
+  };
   /** Per-point labels (scatter text mode) or per-cell labels (heatmap). */
   text?: string[] | string[][];
   /** Template for text drawn on points or cells, e.g. `"%{z}"`. */

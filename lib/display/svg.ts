@@ -70,8 +70,12 @@ export function figureToSvg(figure: Figure, options: SvgOptions = {}): string {
   for (const s of layout.shapes ?? []) out.push(shapeSvg(s, toPx));
   for (const a of layout.annotations ?? []) out.push(annotationSvg(a, toPx));
   const sideX = width - area.r + 12;
-  if (showLegend && legend.length > 0) out.push(...legendSvg(legend, sideX, area.t));
-  else if (colorbar) out.push(...colorbarSvg(colorbar, sideX, area.t, area.plotH));
+  const legendShown = showLegend && legend.length > 0;
+  if (legendShown) out.push(...legendSvg(legend, sideX, area.t));
+  // A colour bar that was asked for next to a legend goes below it.
+  const below = legendShown ? 18 * legend.length + 16 : 0;
+  const askedFor = colorbar && (!legendShown || colorbar.trace.showscale === true);
+  if (askedFor) out.push(...colorbarSvg(colorbar!, sideX, area.t + below, area.plotH - below));
   out.push("</svg>");
   return out.join("");
 }

@@ -82,3 +82,23 @@ Deno.test("lossContourFigure({ paths }) names a path whose points are missing or
     /options\.paths\[0\]\.points\[1\] is an array of 1, expected one step \[w0, w1\]/,
   );
 });
+
+Deno.test("lossContourFigure({ paths, colorBar, equalAxes }) keeps the colour bar below the legend, axes to scale, own colours", () => {
+  const fig = lossContourFigure((a, b) => a * a + b * b, {
+    resolution: 3,
+    logZ: true,
+    colorBar: true,
+    equalAxes: true,
+    paths: [{ name: "sgd", points: [[1, 1], [0.5, 0.5]], color: "#123456" }, {
+      name: "adam",
+      points: [[1, 1], [0.9, 0.1]],
+    }],
+  });
+  assert.equal(fig.data[0].showscale, true);
+  assert.deepEqual(fig.data[0].colorbar?.title, { text: "log10(loss)" });
+  assert.equal(fig.layout.yaxis?.scaleanchor, "x");
+  assert.deepEqual(fig.data.slice(1).map((t) => t.line?.color), ["#123456", "#000000"]);
+  const plain = lossContourFigure((a, b) => a * a + b * b, { resolution: 3 });
+  assert.equal(plain.data[0].showscale, undefined, "no paths: Plotly's default colour bar");
+  assert.equal(plain.layout.yaxis?.scaleanchor, undefined);
+});

@@ -191,3 +191,22 @@ Deno.test("figureToSvg() rejects what is not a figure, naming the call and what 
     /figureToSvg\(figure\): figure\.data\[0\] is null, expected a trace with a type/,
   );
 });
+
+Deno.test("figureToSvg() draws a colour bar asked for (showscale: true) below the legend", () => {
+  const fig = lossContourFigure((a, b) => a * a + b * b, {
+    resolution: 3,
+    colorBar: true,
+    paths: [{ name: "sgd", points: [[1, 1], [0.5, 0.5]] }, {
+      name: "adam",
+      points: [[1, 1], [0, 0]],
+    }],
+  });
+  const svg = figureToSvg(fig);
+  assert.match(svg, />sgd<\/text>/);
+  assert.match(svg, /fill="url\(#cb\)"/);
+  const without = figureToSvg(lossContourFigure((a, b) => a * a + b * b, {
+    resolution: 3,
+    paths: [{ name: "sgd", points: [[1, 1], [0.5, 0.5]] }],
+  }));
+  assert.doesNotMatch(without, /fill="url\(#cb\)"/);
+});
