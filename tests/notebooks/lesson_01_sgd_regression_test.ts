@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  cellBundles,
-  cellText,
-  describeFailure,
-  executeNotebook,
-  type Notebook,
-  type NotebookCell,
-  numberAfter,
-  ROOT,
-} from "../../tools/notebooks.ts";
+import { cellBundles, cellText, numberAfter } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun } from "./_lesson.ts";
+import { assertCellsRerun, type ExerciseAnswers, runWithAnswers } from "./_lesson.ts";
 
 const NAME = "01_sgd_regression";
 
@@ -19,7 +10,7 @@ const NAME = "01_sgd_regression";
  * answers first, then the right one. The test runs them as extra cells right after the
  * committed answer cell (which leaves the answer `undefined`).
  */
-const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
+const ANSWERS: ExerciseAnswers = {
   "ex1-answer": {
     wrong: [
       // λ_max alone, not the ratio
@@ -40,34 +31,6 @@ const verdict2 = await checkAnswer(ex2, Math.log(10) / -Math.log(r2));`,
   },
 };
 
-function codeCell(id: string, source: string): NotebookCell {
-  return { id, cell_type: "code", source, metadata: {}, outputs: [], execution_count: null };
-}
-
-/** The lesson as committed, plus the answer cells above; every committed cell runs as is. */
-async function runWithAnswers(): Promise<Notebook> {
-  const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${NAME}.ipynb`)) as Notebook;
-  const ids = new Set(nb.cells.map((c) => c.id));
-  assert.ok(Object.keys(ANSWERS).every((id) => ids.has(id)), "every answer cell exists");
-  nb.cells = nb.cells.flatMap((c) => {
-    const a = ANSWERS[c.id ?? ""];
-    if (!a) return [c];
-    const wrong = a.wrong.map((src, i) => codeCell(`${c.id}-wrong${i + 1}`, src));
-    return [c, ...wrong, codeCell(`${c.id}-right`, a.right)];
-  });
-  await Deno.mkdir(`${ROOT}/build`, { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "answers-" });
-  try {
-    const path = `${dir}/${NAME}_answers.ipynb`;
-    await Deno.writeTextFile(path, JSON.stringify(nb));
-    const run = await executeNotebook(path);
-    assert.ok(run.ok, describeFailure(run));
-    return run.executed_notebook;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 /** The first line of `text` that starts with `start`. */
 function line(text: string, start: string): string {
   const found = text.split("\n").find((l) => l.startsWith(start));
@@ -86,7 +49,7 @@ Deno.test({
   name: "01_sgd_regression.ipynb: divergence, its fix, the sweeps and the cars all tell the truth",
   ignore: skipWithoutJupyter,
   async fn() {
-    const nb = await runWithAnswers();
+    const nb = await runWithAnswers(NAME, ANSWERS);
 
     // "as written it throws: never compiled; 1-D x of 99 points runs; 9 inputs vs 99 targets"
     const tutorial = cellText(nb, "tutorial");

@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  cellBundles,
-  cellText,
-  describeFailure,
-  executeNotebook,
-  type Notebook,
-  type NotebookCell,
-  numberAfter,
-  ROOT,
-} from "../../tools/notebooks.ts";
+import { cellBundles, cellText, type Notebook, numberAfter } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { assertCellsRerun } from "./_lesson.ts";
+import { assertCellsRerun, type ExerciseAnswers, runWithAnswers } from "./_lesson.ts";
 
 const NAME = "03_early_stopping_checkpointing";
 
@@ -19,7 +10,7 @@ const NAME = "03_early_stopping_checkpointing";
  * first, then the right one. The test runs them as extra cells right after the committed
  * exercise cell (which leaves the answer `undefined`).
  */
-const ANSWERS: Record<string, { wrong: string[]; right: string }> = {
+const ANSWERS: ExerciseAnswers = {
   ex1: {
     wrong: [
       // 0-based, as the API counts
@@ -39,34 +30,6 @@ const answer2 = [0, 1, 1, 0].reduce((s, y, i) => s + (preds[i] - y) ** 2, 0) / 4
 const verdict2 = await checkAnswer(ex2, answer2);`,
   },
 };
-
-function codeCell(id: string, source: string): NotebookCell {
-  return { id, cell_type: "code", source, metadata: {}, outputs: [], execution_count: null };
-}
-
-/** The lesson as committed, plus the answer cells above; every committed cell runs as is. */
-async function runWithAnswers(): Promise<Notebook> {
-  const nb = JSON.parse(await Deno.readTextFile(`${ROOT}/notebooks/${NAME}.ipynb`)) as Notebook;
-  const ids = new Set(nb.cells.map((c) => c.id));
-  assert.ok(Object.keys(ANSWERS).every((id) => ids.has(id)), "every answer cell exists");
-  nb.cells = nb.cells.flatMap((c) => {
-    const a = ANSWERS[c.id ?? ""];
-    if (!a) return [c];
-    const wrong = a.wrong.map((src, i) => codeCell(`${c.id}-wrong${i + 1}`, src));
-    return [c, ...wrong, codeCell(`${c.id}-right`, a.right)];
-  });
-  await Deno.mkdir(`${ROOT}/build`, { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: `${ROOT}/build`, prefix: "answers-" });
-  try {
-    const path = `${dir}/${NAME}_answers.ipynb`;
-    await Deno.writeTextFile(path, JSON.stringify(nb));
-    const run = await executeNotebook(path);
-    assert.ok(run.ok, describeFailure(run));
-    return run.executed_notebook;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 /** A `textTable` output as rows of cells (columns at least two spaces apart). */
 function rowsOf(text: string): string[][] {
@@ -89,7 +52,7 @@ Deno.test({
     "03_early_stopping_checkpointing.ipynb: the naive rule fails, the recipe stops and restores, its gains are measured",
   ignore: skipWithoutJupyter,
   async fn() {
-    const nb = await runWithAnswers();
+    const nb = await runWithAnswers(NAME, ANSWERS);
 
     // "the training-loss rule never fires while validation loss rises"
     const naive = cellText(nb, "naive");
