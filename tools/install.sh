@@ -19,6 +19,19 @@ TEST_APT=(chromium mesa-vulkan-drivers)
 mapfile -t HUB_APT < <("$ROOT/hub/install_packages.sh" --list)
 STAMP="$ROOT/node_modules/.install-sh-stamp" # what `deno install` last installed from
 
+# The commands that install Jupyter on this OS by hand, for when this script cannot.
+jupyter_commands() {
+  if [ "$is_debian" = 1 ]; then
+    if [ -n "${JUPYTER_PYTHON:-}" ]; then echo "  unset JUPYTER_PYTHON"; fi
+    echo "  sudo apt-get update"
+    echo "  sudo apt-get install -y ${JUPYTER_APT[*]}"
+  else
+    echo "  python3 -m venv ~/.venvs/jupyter"
+    echo "  ~/.venvs/jupyter/bin/pip install ${JUPYTER_PIP[*]}"
+    echo "  export JUPYTER_PYTHON=~/.venvs/jupyter/bin/python"
+  fi
+}
+
 usage() {
   cat <<EOF
 Usage: tools/install.sh [OPTION]...
@@ -244,15 +257,7 @@ else
         )no pip."
       fi
       echo "Run these, then run this command again:"
-      if [ "$is_debian" = 1 ]; then
-        [ -n "${JUPYTER_PYTHON:-}" ] && echo "  unset JUPYTER_PYTHON"
-        echo "  sudo apt-get update"
-        echo "  sudo apt-get install -y ${JUPYTER_APT[*]}"
-      else
-        echo "  python3 -m venv ~/.venvs/jupyter"
-        echo "  ~/.venvs/jupyter/bin/pip install ${JUPYTER_PIP[*]}"
-        echo "  export JUPYTER_PYTHON=~/.venvs/jupyter/bin/python"
-      fi
+      jupyter_commands
     } >&2
     exit 1
   fi
@@ -331,14 +336,7 @@ if [ -n "$pip_python" ]; then
   if ! "$pip_python" -m pip install "${user_flag[@]}" "${JUPYTER_PIP[@]}" >&2; then
     {
       echo "install: pip could not install Jupyter (see its error above). Run these, then run this again:"
-      if [ "$is_debian" = 1 ]; then
-        echo "  sudo apt-get update"
-        echo "  sudo apt-get install -y ${JUPYTER_APT[*]}"
-      else
-        echo "  python3 -m venv ~/.venvs/jupyter"
-        echo "  ~/.venvs/jupyter/bin/pip install ${JUPYTER_PIP[*]}"
-        echo "  export JUPYTER_PYTHON=~/.venvs/jupyter/bin/python"
-      fi
+      jupyter_commands
     } >&2
     exit 1
   fi
