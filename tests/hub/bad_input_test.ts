@@ -3,19 +3,8 @@
  * neither JupyterHub nor root.
  */
 import assert from "node:assert/strict";
-import { ROOT } from "../../tools/notebooks.ts";
 import { freePort } from "../../hub/hub_process.ts";
-
-async function hub(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}/tools/hub.ts`, ...args],
-    env: { NO_COLOR: "1", ...env },
-  }).output();
-  return {
-    code: out.code,
-    text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
-  };
-}
+import { runHubTask } from "./_hub_cli.ts";
 
 async function withState(fn: (state: string) => Promise<void>) {
   const state = await Deno.makeTempDir({ prefix: "hub-state-" });
@@ -31,7 +20,7 @@ Deno.test("deno task hub on a port in use says which port and how to pick anothe
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const { port } = listener.addr as Deno.NetAddr;
     try {
-      const { code, text } = await hub([`--state=${state}`, `--port=${port}`]);
+      const { code, text } = await runHubTask([`--state=${state}`, `--port=${port}`]);
       assert.equal(code, 1);
       assert.match(text, new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
       assert.match(text, new RegExp(`deno task hub --port=${port + 1}`));
@@ -42,7 +31,7 @@ Deno.test("deno task hub on a port in use says which port and how to pick anothe
 
 Deno.test("deno task hub without JupyterHub names what is missing and how to install it", () =>
   withState(async (state) => {
-    const { code, text } = await hub([`--state=${state}`, `--port=${freePort()}`], {
+    const { code, text } = await runHubTask([`--state=${state}`, `--port=${freePort()}`], {
       PATH: "/nonexistent",
     });
     assert.equal(code, 1);
@@ -54,7 +43,7 @@ Deno.test("deno task hub without JupyterHub names what is missing and how to ins
 Deno.test("deno task hub with an address this machine lacks says so", () =>
   withState(async (state) => {
     // 192.0.2.1 is TEST-NET-1: never assigned, so binding fails and nothing is sent.
-    const { code, text } = await hub([
+    const { code, text } = await runHubTask([
       `--state=${state}`,
       "--ip=192.0.2.1",
       `--port=${freePort()}`,
@@ -64,10 +53,10 @@ Deno.test("deno task hub with an address this machine lacks says so", () =>
   }));
 
 Deno.test("deno task hub with a bad option prints the problem and the usage", async () => {
-  const { code, text } = await hub(["--admin=Ada Lovelace"]);
+  const { code, text } = await runHubTask(["--admin=Ada Lovelace"]);
   assert.equal(code, 1);
   assert.match(text, /"Ada Lovelace" is not a valid learner name/);
-  const help = await hub(["--help"]);
+  const help = await runHubTask(["--help"]);
   assert.equal(help.code, 0);
   assert.match(help.text, /deno task hub \[start\|update\|prepare\|stop\|status\]/);
 });
@@ -80,14 +69,14 @@ Deno.test("deno task hub status and stop find and stop every process marked with
       env: { TFJS_HUB_STATE: state },
     }).spawn();
     try {
-      const status = await hub(["status", `--state=${state}`, "--json"]);
+      const status = await runHubTask(["status", `--state=${state}`, "--json"]);
       const listed = JSON.parse(status.text) as { pid: number; threads: number }[];
       assert.deepEqual(listed.map((p) => p.pid), [straggler.pid]);
-      const stop = await hub(["stop", `--state=${state}`]);
+      const stop = await runHubTask(["stop", `--state=${state}`]);
       assert.equal(stop.code, 0, stop.text);
       assert.match(stop.text, /stopped \(1 forced\)/);
       assert.equal((await straggler.status).signal, "SIGTERM");
-      const after = await hub(["status", `--state=${state}`]);
+      const after = await runHubTask(["status", `--state=${state}`]);
       assert.match(after.text, /nothing of the hub .* is running/);
     } finally {
       try {

@@ -29,6 +29,7 @@ import {
 } from "../../hub/test_hub.ts";
 import { LESSONS_FOLDER } from "../../hub/learner_config.ts";
 import { skipWithoutHub } from "./_gate.ts";
+import { runHubTask } from "./_hub_cli.ts";
 
 const N = Number(Deno.env.get("HUB_TEST_LEARNERS") ?? 8);
 const LESSON = `${LESSONS_FOLDER}/00_setup.ipynb`;
@@ -53,17 +54,6 @@ function withMarkdown(nb: Notebook, text: string): Notebook {
       metadata: {},
       source: text,
     }],
-  };
-}
-
-async function runHubTask(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}/tools/hub.ts`, ...args],
-    env: { NO_COLOR: "1", ...env },
-  }).output();
-  return {
-    code: out.code,
-    text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
   };
 }
 
