@@ -24,9 +24,9 @@ function table(text: string): Record<string, string[]> {
   return rows;
 }
 
-/** `"0.204 ± 0.058"` → `{ mean: 0.204, sd: 0.058 }`. */
+/** `"0.204 ± 0.058"` (or `"1.32e-5 ± 3.33e-7"`) → `{ mean: 0.204, sd: 0.058 }`. */
 function meanSd(cell: string): { mean: number; sd: number } {
-  const match = /^(-?[\d.]+) ± ([\d.]+)$/.exec(cell.trim());
+  const match = /^(-?[\d.]+(?:e[-+]\d+)?) ± ([\d.]+(?:e[-+]\d+)?)$/.exec(cell.trim());
   assert.ok(match, `not "mean ± sd": ${cell}`);
   return { mean: Number(match[1]), sd: Number(match[2]) };
 }
