@@ -1,13 +1,32 @@
 import assert from "node:assert/strict";
 import { cellBundles, cellText, numberAfter, ROOT } from "../../tools/notebooks.ts";
 import { skipWithoutJupyter } from "../_gate.ts";
-import { runLesson } from "./_lesson.ts";
+import { type ExerciseAnswers, runWithAnswers } from "./_lesson.ts";
+
+/** Typical wrong answers to the two self-checking exercises, then the right one. */
+const ANSWERS: ExerciseAnswers = {
+  ex1: {
+    wrong: [
+      // the tensor itself, not its value
+      `const verdict1 = await checkAnswer(ex1, model.predict(tf.tensor2d([[3]])));`,
+      // the truth of the line at x = 3, rounded: close but not the model's own prediction
+      `const verdict1 = await checkAnswer(ex1, 5.01);`,
+    ],
+    right: `const answer1 = (await (model.predict(tf.tensor2d([[3]])) as tf.Tensor).data())[0];
+const verdict1 = await checkAnswer(ex1, answer1);`,
+  },
+  ex2: {
+    // 64 / 10 batches per epoch, the last short batch forgotten
+    wrong: [`const verdict2 = await checkAnswer(ex2, 60 * Math.floor(64 / 10));`],
+    right: `const verdict2 = await checkAnswer(ex2, 60 * Math.ceil(64 / 10));`,
+  },
+};
 
 Deno.test({
   name: "00_setup.ipynb runs clean: versions, a backend, a learned line and a plot",
   ignore: skipWithoutJupyter,
   async fn() {
-    const nb = await runLesson("00_setup");
+    const nb = await runWithAnswers("00_setup", ANSWERS);
 
     assert.match(cellText(nb, "versions"), new RegExp(`Deno ${Deno.version.deno}`));
     assert.match(cellText(nb, "versions"), /TensorFlow\.js 4\.22\.0/);
@@ -43,12 +62,36 @@ Deno.test({
     assert.equal(layout.layout.meta.bestEpoch, null, "no best-epoch marker on a falling curve");
     assert.ok(!layout.data.some((t) => t.marker?.symbol === "star"), "no star trace");
 
-    // Exercise 1's run times are measured on both backends, and "are close" (tiny steps)
+    // "The two times are close": the tiny model costs about the same on both backends,
+    // each a median of 3 warm runs with its range
     const timing = cellText(nb, "timing");
-    const chosen = numberAfter(timing, `${backendName(cellText(nb, "backend"))}:`);
-    const cpu = numberAfter(timing, "cpu:");
-    assert.ok(chosen > 0 && cpu > 0, timing);
-    assert.ok(Math.max(chosen, cpu) / Math.min(chosen, cpu) < 3, timing);
+    const chosen = backendName(cellText(nb, "backend"));
+    const [chosenS, cpuS] = [numberAfter(timing, `${chosen}:`), numberAfter(timing, "cpu:")];
+    assert.ok(chosenS > 0 && cpuS > 0, timing);
+    assert.match(timing, /\(range [\d.]+–[\d.]+\)/);
+    const tinyRatio = numberAfter(timing, `cpu time ÷ ${chosen} time:`);
+    assert.ok(Math.abs(tinyRatio - cpuS / chosenS) < 0.02, timing);
+    assert.ok(tinyRatio < 3 && tinyRatio > 1 / 3, `"close": ${timing}`);
+    // "On a large matrix product the chosen backend is many times faster than cpu"
+    const matMul = cellText(nb, "matmul-run");
+    const bigRatio = numberAfter(matMul, `cpu time ÷ ${chosen} time:`);
+    assert.ok(bigRatio > 5 && bigRatio > 3 * tinyRatio, matMul);
+    // "under a thousand FLOPs … in nanoseconds, yet each step takes a fraction of a millisecond"
+    const stepMs = numberAfter(matMul, "one training step:");
+    const arithmeticNs = numberAfter(matMul, "GFLOP/s would take");
+    assert.ok(stepMs < 10 && arithmeticNs < 1000 && stepMs * 1e6 > 1000 * arithmeticNs, matMul);
+    const perStep = new RegExp(`^${chosen}: .*?([\\d.]+) ms per step`, "m").exec(timing)?.[1];
+    assert.equal(Number(perStep), stepMs, "the step quoted is the chosen backend's");
+
+    // self-checking exercises: ✗ with a hint when wrong, ✓ when right
+    const verdict = (id: string) => cellText(nb, id).trim();
+    assert.match(verdict("ex1"), /^✗ 00-predict: Got undefined/);
+    assert.match(verdict("ex1-wrong1"), /^✗ 00-predict: Got a .*tensor/);
+    assert.match(verdict("ex1-wrong2"), /^✗ 00-predict: .*model\.predict/);
+    assert.match(verdict("ex1-right"), /^✓ 00-predict: right/);
+    assert.match(verdict("ex2"), /^✗ 00-updates: Got undefined/);
+    assert.match(verdict("ex2-wrong1"), /^✗ 00-updates: 360 is not it.*last 4/);
+    assert.match(verdict("ex2-right"), /^✓ 00-updates: right/);
   },
 });
 
