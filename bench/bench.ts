@@ -34,12 +34,14 @@ const COMMAND = {
       value: "LIST",
       description: "which of cpu,wasm-1,wasm-N,webgpu, or wasm-1-xnnpack,wasm-N-xnnpack for " +
         "tfjs's own matrix products (default: all available, without -xnnpack)",
+      choices: ["cpu", "wasm-1", "wasm-N", "webgpu", "wasm-1-xnnpack", "wasm-N-xnnpack"],
     },
     workloads: {
       type: "string",
       value: "LIST",
       description: "which workloads",
       default: "W1,W2,W3,W4",
+      choices: ["W1", "W2", "W3", "W4"],
     },
     runs: { type: "integer", description: "timed runs per cell, median reported", default: 3 },
     threads: { type: "integer", description: "threads of wasm-N (default: all cores)" },

@@ -24,6 +24,12 @@ export interface FlagSpec {
   value?: string;
   /** Value when the flag is absent (string and integer flags; shown in `--help`). */
   default?: string | number;
+  /**
+   * For a string flag: it is a comma-separated list whose every item must be one of
+   * these (`--backends=cpu,wasm-1`); an unknown item is a usage error that lists them.
+   * @default {undefined} (any text)
+   */
+  choices?: readonly string[];
 }
 
 /** A command: how it is run and what it accepts. */
@@ -71,8 +77,8 @@ function known(spec: CommandSpec): string {
  * @param args The command line after the script name.
  * @returns Every flag's value (defaults filled in) and the positionals.
  * @throws {UsageError} For an unknown flag (named, with the known ones listed), a flag
- *   without its value or with one it does not take, a bad whole number, or positionals
- *   a command without them was given.
+ *   without its value or with one it does not take, a bad whole number, a list item
+ *   outside a flag's `choices`, or positionals a command without them was given.
  * @example
  * ```ts
  * import { parseCommandLine } from "./_args.ts";
@@ -136,6 +142,7 @@ export function parseCommandLine<const F extends Record<string, FlagSpec>>(
       }
       values[name] = n;
     } else {
+      if (flag.choices && !help) checkChoices(name, raw, flag.choices);
       values[name] = raw;
     }
   }
@@ -144,6 +151,16 @@ export function parseCommandLine<const F extends Record<string, FlagSpec>>(
     positionals: parsed.positionals,
     help,
   };
+}
+
+function checkChoices(name: string, raw: string, choices: readonly string[]): void {
+  const unknown = raw.split(",").filter((item) => !choices.includes(item));
+  if (unknown.length > 0) {
+    const what = unknown.map((item) => `"${item}"`).join(", ");
+    throw new UsageError(
+      `Unknown ${what} in --${name}=${raw}. Choose from: ${choices.join(", ")}.`,
+    );
+  }
 }
 
 /**

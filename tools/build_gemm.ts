@@ -10,6 +10,7 @@
  */
 import wabtInit from "wabt";
 import { gemmWat, KC, MR, NR, SCRATCH_BYTES } from "./gemm_wat.ts";
+import { commandLine } from "./_args.ts";
 
 const TARGET = new URL("../lib/backend/_gemm_wasm.ts", import.meta.url);
 
@@ -44,8 +45,15 @@ export const GEMM_LAYOUT = { MR: ${MR}, NR: ${NR}, KC: ${KC}, SCRATCH_BYTES: ${S
 }
 
 if (import.meta.main) {
+  const { values: { check } } = commandLine({
+    usage: "deno task build:gemm [--check]",
+    summary: "Regenerate lib/backend/_gemm_wasm.ts from tools/gemm_wat.ts (needs wabt from npm).",
+    flags: {
+      check: { type: "boolean", description: "fail if the committed module is out of date" },
+    },
+  });
   const text = await buildGemmModule();
-  if (Deno.args.includes("--check")) {
+  if (check) {
     const current = await Deno.readTextFile(TARGET).catch(() => "");
     if (current !== text) {
       console.error(

@@ -8,6 +8,7 @@
  */
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME } from "./jupyter.ts";
 import type { Notebook } from "./notebooks.ts";
+import { commandLine } from "./_args.ts";
 
 /** The kernel metadata every lesson carries. */
 export const KERNELSPEC = {
@@ -116,7 +117,14 @@ async function allNotebooks(root: string, dir = ""): Promise<string[]> {
 }
 
 if (import.meta.main) {
-  const fix = Deno.args.includes("--fix");
+  const { values: { fix } } = commandLine({
+    usage: "deno run -A tools/hygiene.ts [--fix]",
+    summary: "Every committed lesson notebook: outputs stripped, kernel and cell ids in place, " +
+      "and formatted as `deno fmt` would.",
+    flags: {
+      fix: { type: "boolean", description: "strip outputs and format in place (hygiene:fix)" },
+    },
+  });
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
   const config = `${root}/deno.json`;
   let bad = 0;

@@ -47,6 +47,23 @@ Deno.test("parseCommandLine() rejects a missing value, a value on a boolean, a b
   }
 });
 
+Deno.test("parseCommandLine() checks every item of a list flag against its choices", () => {
+  const spec = {
+    usage: "demo [flags]",
+    summary: "A demo.",
+    flags: { backends: { type: "string", description: "which", choices: ["cpu", "wasm-1"] } },
+  } as const;
+  assert.equal(parseCommandLine(spec, ["--backends=wasm-1,cpu"]).values.backends, "wasm-1,cpu");
+  assert.equal(parseCommandLine(spec, []).values.backends, undefined, "absent: no check");
+  assert.throws(
+    () => parseCommandLine(spec, ["--backends=cpu,wasm,gpu"]),
+    (error: unknown) =>
+      error instanceof UsageError &&
+      error.message ===
+        'Unknown "wasm", "gpu" in --backends=cpu,wasm,gpu. Choose from: cpu, wasm-1.',
+  );
+});
+
 Deno.test("parseCommandLine() rejects positionals where the command takes none", () => {
   const { positionals: _, ...noPositionals } = SPEC;
   assert.throws(() => parseCommandLine(noPositionals, ["stray"]), /Unexpected argument 'stray'/);
