@@ -35,6 +35,7 @@ import { executeNotebook, joinText, type Notebook, ROOT } from "../tools/noteboo
 import { findJupyterPython } from "../tools/jupyter.ts";
 import { commandLine } from "../tools/_args.ts";
 import { textTable } from "../lib/core/text_table.ts";
+import { silenceNodeBanner } from "../lib/backend/quiet.ts";
 
 const { values: args } = commandLine({
   usage: "deno run -A bench/display_bench.ts [flags]",
@@ -50,6 +51,7 @@ const { values: args } = commandLine({
     },
   },
 });
+silenceNodeBanner(); // tfjs on Deno would print its "use tfjs-node" banner at the first op
 const RUNS = args.runs;
 const JSON_OUT = args.json ?? `${ROOT}/build/bench/display.json`;
 
