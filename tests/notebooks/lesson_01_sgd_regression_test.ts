@@ -40,6 +40,14 @@ function line(text: string, start: string): string {
   return found;
 }
 
+/** The line of `text` that starts with `start`, with the indented line after it (one item). */
+function item(text: string, start: string): string {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(start));
+  assert.ok(at >= 0, `no line starting "${start}" in:\n${text}`);
+  return lines.slice(at, at + 2).join(" ");
+}
+
 /** The number after `label`, also reading "Infinity" (a diverged loss). */
 function valueAfter(text: string, label: string): number {
   const at = text.indexOf(label);
@@ -53,7 +61,9 @@ Deno.test({
   async fn() {
     const nb = await runWithAnswers(NAME, ANSWERS);
 
-    const md = (id: string) => [nb.cells.find((c) => c.id === id)?.source ?? ""].flat().join("");
+    // prose, with its line breaks as single spaces (deno fmt rewraps markdown)
+    const md = (id: string) =>
+      [nb.cells.find((c) => c.id === id)?.source ?? ""].flat().join("").replace(/\s+/g, " ");
     const summary = md("summary");
 
     // "as written it throws: never compiled; 1-D x of 99 points runs; 9 inputs vs 99 targets"
@@ -70,7 +80,7 @@ Deno.test({
     assert.match(classic, /loss NaN/);
     assert.ok(
       summary.includes(
-        `\`Infinity\` at epoch ${infEpoch} and becomes \`NaN\`\n  at epoch ${nanEpoch}`,
+        `\`Infinity\` at epoch ${infEpoch} and becomes \`NaN\` at epoch ${nanEpoch}`,
       ),
       `${classic}\n${summary}`,
     );
@@ -119,14 +129,14 @@ Deno.test({
     const cond = cellText(nb, "cond-show");
     const rawMeasured = numberAfter(cond, "gap after 60 epochs");
     assert.ok(rawMeasured > belowLoss / 2, cond);
-    const [rawPerEpoch, rawPredicted] = [...line(cond, "raw x,").matchAll(/×(\d\.\d+)/g)].map((m) =>
+    const [rawPerEpoch, rawPredicted] = [...item(cond, "raw x,").matchAll(/×(\d\.\d+)/g)].map((m) =>
       Number(m[1])
     );
     assert.ok(Math.abs(rawPerEpoch - rawPredicted) < 2e-5, cond);
     assert.ok(Math.abs(1 - rawPredicted - 0.00026) < 0.00001, cond);
     // "the predicted fall over epochs 30–60 is 0.8 %"
     assert.ok(Math.abs(1 - rawPredicted ** 30 - 0.008) < 0.001, cond);
-    const [stdPerEpoch, stdPredicted] = [...line(cond, "standardized x,").matchAll(/×(\d\.\d+)/g)]
+    const [stdPerEpoch, stdPredicted] = [...item(cond, "standardized x,").matchAll(/×(\d\.\d+)/g)]
       .map((m) => Number(m[1]));
     assert.ok(Math.abs(stdPerEpoch - 0.64) < 0.005 && Math.abs(stdPredicted - 0.64) < 0.005, cond);
     assert.ok(numberAfter(cond, "gap after 30 epochs") < 1e-4 * rawMeasured, cond);
@@ -213,7 +223,7 @@ Deno.test({
 
     // per epoch: "after one epoch both minibatch methods are more than ten times closer than full
     // batch; after ten, full batch lies within 2 sd of both minibatch means; batch 1 and 32 tied"
-    const batches = cellText(nb, "batches-best");
+    const batches = cellText(nb, "batches-best-show");
     const names = ["full batch", "minibatch 32", "SGD (batch 1)"];
     const after = (name: string, epoch: number) => {
       const l = line(batches, name);
@@ -229,21 +239,21 @@ Deno.test({
     assert.ok(Math.abs(f10.mean - s10.mean) < 2 * s10.sd, batches);
     assert.ok(Math.abs(m10.mean - s10.mean) < Math.min(m10.sd, s10.sd), batches);
     assert.ok(Math.abs(numberAfter(batches, "gap ≤") / (0.01 * 0.3066) - 1) < 0.02, batches);
-    assert.ok(names.every((n) => /below the target from epoch \d+ on/.test(line(batches, n))));
+    assert.ok(names.every((n) => /below the target from epoch \d+ on/.test(item(batches, n))));
 
     // fit matches the plain-JS curves: exactly for full batch, within the seeds' range otherwise
     const timed = cellText(nb, "timed");
     for (const n of names) {
-      const l = line(timed, n);
+      const l = item(timed, n);
       const fitGap = Number(l.match(/fit's gap after epoch \d+: (\S+)/)![1]);
       const [lo, hi] = [numberAfter(l, "plain-JS seeds:"), numberAfter(l, " to ")];
       if (n === "full batch") assert.ok(Math.abs(fitGap / lo - 1) < 0.01, l);
       else assert.ok(fitGap > lo / 2 && fitGap < 2 * hi, l);
     }
-    // "a step costs about a millisecond, within a factor of 3 whatever the batch size"
+    // "a step costs a few milliseconds at most, within a factor of 4 whatever the batch size"
     const msPerStep = names.map((n) => numberAfter(line(timed, n), "ms per epoch,"));
-    assert.ok(Math.max(...msPerStep) / Math.min(...msPerStep) < 3, timed);
-    assert.ok(msPerStep.every((ms) => ms > 0.1 && ms < 5), timed);
+    assert.ok(Math.max(...msPerStep) / Math.min(...msPerStep) < 4, timed);
+    assert.ok(msPerStep.every((ms) => ms < 5), timed);
     // per second: "full batch first, minibatches next, batch 1 last, at least 5× later"
     const race = cellText(nb, "race");
     const seconds = names.map((n) => numberAfter(line(race, n), "ms ="));
@@ -252,12 +262,12 @@ Deno.test({
 
     // 5 splits: "both beat the constant on every split; the hidden layer's paired advantage is
     // positive on every split and larger than its sd, about the size of either MAE's spread"
-    const predict = cellText(nb, "predict");
+    const predict = cellText(nb, "predict-show");
     const scoreRow = (name: string) =>
       line(predict, name).slice(name.length).trim().split(/\s{2,}/).slice(0, 5).map(Number);
     const [base, lin, mlp] = ["baseline (mean MPG)", "linear model", "hidden layer"].map(scoreRow);
     assert.ok(base.every((b, i) => lin[i] < 0.6 * b && mlp[i] < 0.6 * b), predict);
-    const diff = line(predict, "linear − hidden layer");
+    const diff = item(predict, "linear − hidden layer");
     const [dMean, dSd] = [numberAfter(diff, "same split:"), numberAfter(diff, "±")];
     assert.ok(dMean > dSd, predict);
     assert.match(diff, /positive on 5 of 5 splits/);
@@ -279,7 +289,7 @@ Deno.test({
     );
     assert.ok(valMpg > trainMpg + 5, pitfall);
     assert.match(pitfall, /trains on 313 cars of model years 1970–1980/);
-    assert.match(pitfall, /validates on 79 cars of 1980–1982/);
+    assert.match(pitfall, /\nand validates on 79 cars of 1980–1982/);
     const years = cellText(nb, "pitfall-years");
     assert.ok(numberAfter(years, "1980:") > 0 && numberAfter(years, "train,") > 0, years);
     // "on the newest cars it beats the constant, but misses by more than twice the shuffled
@@ -297,11 +307,11 @@ Deno.test({
         "edge-plot-diverging",
         "cond-plot",
         "cond-zoom",
-        "line-plot",
+        "line-fig",
         "quad-plot",
         "sweep-plot",
         "batches-plot",
-        "predict-plot",
+        "predict-fig",
       ]
     ) {
       assert.ok(
@@ -320,6 +330,7 @@ Deno.test({
     assert.match(verdict("ex2-right"), /^✓ 01-steps-10x: right/);
     assert.equal(cellText(nb, "ex1-check"), "", "the check cells show nothing");
     assert.equal(cellText(nb, "ex2-check"), "", "the check cells show nothing");
+    assert.equal(cellText(nb, "ex1-measure") + cellText(nb, "ex2-measure"), "");
   },
 });
 
