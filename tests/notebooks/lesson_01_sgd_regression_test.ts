@@ -275,7 +275,7 @@ Deno.test({
       const m = v.reduce((s, x) => s + x, 0) / v.length;
       return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
     };
-    assert.ok(dMean < 3 * Math.max(sdOf(lin), sdOf(mlp)), predict); // "about as large as"
+    assert.ok(Math.max(sdOf(lin), sdOf(mlp)) > dMean / 2, predict); // "more than half"
     // "above 30 MPG, most test cars are predicted too low"
     const under = cellText(nb, "predict-under");
     const nHigh = numberAfter(under, "above 30 MPG:");
