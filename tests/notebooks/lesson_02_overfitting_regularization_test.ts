@@ -78,7 +78,7 @@ function assertLinear(nb: Notebook): void {
   assert.ok(atLargest > best.mean && atLargest < constVal, `large λ moves towards the constant`);
 
   // "validation mse first falls, then rises while training mse goes to zero"
-  const curves = cellText(nb, "d2l-curves");
+  const curves = cellText(nb, "d2l-curves-numbers");
   const lowest = numberAfter(curves, "lowest at step");
   const lowestValue = numberAfter(curves, `step ${lowest} (`);
   assert.ok(lowestValue < 0.8 * numberAfter(curves, "ends at"), curves);
@@ -298,10 +298,10 @@ export function assertClaims(nb: Notebook): void {
     const id of [
       "d2l-sweep-plot",
       "d2l-curves",
-      "none",
+      "none-plot",
       "overconfident",
       "capacity-plot",
-      "seeds-plot",
+      "seeds-plot-draw",
       "weights",
     ]
   ) {
