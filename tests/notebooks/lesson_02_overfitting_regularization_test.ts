@@ -173,6 +173,13 @@ function assertCures(nb: Notebook): void {
       assert.ok(Math.abs(x.mean - y.mean) < 2 * Math.max(x.sd, y.sd), `${a} ≈ ${b}:\n${table}`);
     }
   }
+  // "no hidden layer lands in between: each tuned net below it by more than its sd; none above it"
+  const linear = cols("no hidden layer");
+  assert.ok(none[1].mean > linear[1].mean, `none is worse than no hidden layer:\n${table}`);
+  for (const name of cures) {
+    const c = cols(name)[1];
+    assert.ok(c.mean + c.sd < linear[1].mean, `${name} beats no hidden layer:\n${table}`);
+  }
   const prior = numberAfter(cellText(nb, "mnist"), "constant predictor: test CE");
   assert.ok(prior > 3 * none[3].mean, table);
   assert.match(JSON.stringify(cellBundles(nb, "table")), /\| run \| strength \| best epoch/);
