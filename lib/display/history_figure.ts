@@ -52,7 +52,8 @@ export interface HistoryFigureOptions {
    * What the colours tell apart: `"metric"` gives each metric's subplot its own colour
    * (train solid, validation dashed); `"split"` colours by split instead, training in the
    * first colour and validation in the second in every subplot (still dashed), so a
-   * reader tells the two curves apart at a glance where they cross or run close.
+   * reader tells the two curves apart at a glance where they cross or run close; with
+   * several subplots the legend then has one entry per split (`"train"`, `"validation"`).
    * @default {"metric"}
    */
   colorBy?: "metric" | "split";
@@ -172,11 +173,15 @@ function curveTraces(
       if (!values) continue;
       const { x, y, nonFinite: gaps } = epochPoints(values, maxPoints);
       nonFinite += gaps;
+      // Coloured by split over several subplots, the legend names the two splits once
+      // (the y titles name the metrics) instead of repeating look-alike entries.
+      const bySplit = colorBy === "split" && shown.length > 1;
       data.push({
         type: "scatter",
         mode: values.length <= 30 ? "lines+markers" : "lines",
-        name: `${baseName(name)} (${label})`,
-        legendgroup: key,
+        name: bySplit ? label : `${baseName(name)} (${label})`,
+        legendgroup: bySplit ? label : key,
+        ...(bySplit && i > 0 ? { showlegend: false } : {}),
         x,
         y,
         xaxis: axes.x,

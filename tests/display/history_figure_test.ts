@@ -33,6 +33,17 @@ Deno.test('historyFigure({ colorBy: "split" }) colours train and validation apar
   assert.notEqual(colors[0], colors[1], "train and validation differ");
   assert.deepEqual(colors.slice(2), colors.slice(0, 2), "acc uses the same two colours as loss");
   assert.deepEqual(lines.map((t) => t.line?.dash), ["solid", "dash", "solid", "dash"]);
+  // one legend entry per split, not four look-alike ones; the y titles name the metrics
+  const inLegend = lines.filter((t) => t.showlegend !== false);
+  assert.deepEqual(inLegend.map((t) => t.name), ["train", "validation"]);
+  assert.deepEqual(lines.map((t) => t.legendgroup), ["train", "validation", "train", "validation"]);
+  assert.deepEqual(
+    [fig.layout.yaxis?.title?.text, fig.layout.yaxis2?.title?.text],
+    ["loss", "acc"],
+  );
+  // one subplot keeps the metric in the name
+  const one = historyFigure({ val_loss: [1, 0.5] }, { colorBy: "split" });
+  assert.equal(one.data[0].name, "loss (validation)");
 });
 
 Deno.test("historyFigure() marks the best epoch of val_loss, the restored weights and the stop", () => {
