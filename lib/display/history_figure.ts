@@ -77,8 +77,9 @@ export interface HistoryFigureOptions {
   stopper?: StopperLike;
   /**
    * Epoch (0-based) to mark as best; `false` hides the marker.
-   * @default {undefined} (the best epoch of `monitor`, marked only when it is not the
-   * last epoch — on a curve that only goes down, "best" says nothing)
+   * @default {undefined} (the stopper's `bestEpoch` when a stopper is given and `monitor`
+   * is not; else the best epoch of `monitor`, marked only when it is not the last epoch —
+   * on a curve that only goes down, "best" says nothing)
    */
   bestEpoch?: number | false;
   /** Epoch (0-based) at which training was stopped early. @default {stopper.stoppedEpoch} */
@@ -133,6 +134,14 @@ function resolveMarkers(
   } else if (options.bestEpoch !== undefined) {
     checkEpoch("bestEpoch", options.bestEpoch, last);
     best = options.bestEpoch;
+  } else if (
+    stopper?.bestEpoch !== undefined && options.monitor === undefined &&
+    stopper.bestEpoch < epochs
+  ) {
+    // The stopper's own best: with a minDelta it can differ from the series' extreme
+    // (a later epoch lower by less than minDelta is not an improvement).
+    checkEpoch("the stopper's bestEpoch", stopper.bestEpoch, last);
+    best = stopper.bestEpoch;
   } else if (series[monitor] !== undefined) {
     const direction = options.monitor === undefined && stopper?.monitor !== undefined
       ? stopper.monitor.direction

@@ -70,6 +70,16 @@ Deno.test("historyFigure({ stopper }) reads the stopper's epochs; one that never
   assert.ok(!idle.layout.annotations?.some((a) => String(a.text).startsWith("early stop")));
 });
 
+Deno.test("historyFigure({ stopper }) stars the stopper's best epoch, not the series' extreme", () => {
+  // a minDelta stopper: epoch 4's 0.499 does not beat epoch 3's 0.5 by enough
+  const h = { loss: [1, 0.6, 0.4, 0.3, 0.25], val_loss: [1.1, 0.7, 0.5, 0.499, 0.6] };
+  const fig = historyFigure(h, { stopper: { bestEpoch: 2, stoppedEpoch: 4 } });
+  assert.equal(fig.data.find((t) => t.name?.startsWith("best"))?.name, "best val_loss (epoch 3)");
+  assert.equal(fig.layout.meta?.bestEpoch, 2);
+  const plain = historyFigure(h);
+  assert.equal(plain.layout.meta?.bestEpoch, 3, "without a stopper: the series' minimum");
+});
+
 Deno.test("historyFigure() rejects a marker epoch the history does not have, naming it", () => {
   assert.throws(
     () => historyFigure(history, { stoppedEpoch: 5 }),
