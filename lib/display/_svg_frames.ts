@@ -85,7 +85,9 @@ function subplotPairs(axes: Axes, traces: Trace[]): Map<string, [AxisState, Axis
  */
 export function drawFrames(out: string[], axes: Axes, traces: Trace[]): Map<string, string> {
   const clipIds = new Map<string, string>();
-  for (const [key, [ax, ay]] of subplotPairs(axes, traces)) {
+  const pairs = subplotPairs(axes, traces);
+  const boxes = [...pairs.values()].map(([ax, ay]) => boxOf(ax, ay));
+  for (const [key, [ax, ay]] of pairs) {
     const id = `c${clipIds.size}`;
     clipIds.set(key, id);
     if (ax.spec.visible === false && ay.spec.visible === false) {
@@ -95,12 +97,7 @@ export function drawFrames(out: string[], axes: Axes, traces: Trace[]): Map<stri
       );
       continue;
     }
-    const box: Box = {
-      x0: Math.min(ax.p0, ax.p1),
-      x1: Math.max(ax.p0, ax.p1),
-      yTop: Math.min(ay.p0, ay.p1),
-      yBottom: Math.max(ay.p0, ay.p1),
-    };
+    const box = boxOf(ax, ay);
     const rect = `x="${r1(box.x0)}" y="${r1(box.yTop)}" width="${r1(box.x1 - box.x0)}" ` +
       `height="${r1(box.yBottom - box.yTop)}"`;
     out.push(`<clipPath id="${id}"><rect ${rect}/></clipPath>`);
@@ -108,10 +105,29 @@ export function drawFrames(out: string[], axes: Axes, traces: Trace[]): Map<stri
     for (const axis of [ax, ay]) {
       if (axis.spec.visible === false) continue;
       drawTicks(out, axis, box);
-      drawAxisTitle(out, axis, box);
+      drawAxisTitle(out, axis, box, leftNeighbour(box, boxes));
     }
   }
   return clipIds;
+}
+
+function boxOf(ax: AxisState, ay: AxisState): Box {
+  return {
+    x0: Math.min(ax.p0, ax.p1),
+    x1: Math.max(ax.p0, ax.p1),
+    yTop: Math.min(ay.p0, ay.p1),
+    yBottom: Math.max(ay.p0, ay.p1),
+  };
+}
+
+/** The right edge of the nearest subplot left of `box` in the same row, or `-Infinity`. */
+function leftNeighbour(box: Box, boxes: Box[]): number {
+  let edge = -Infinity;
+  for (const b of boxes) {
+    const sameRow = b.yTop < box.yBottom && b.yBottom > box.yTop;
+    if (sameRow && b.x1 <= box.x0 && b.x1 > edge) edge = b.x1;
+  }
+  return edge;
 }
 
 /** Grid lines (not on category axes) and tick labels of one axis. */
@@ -148,8 +164,12 @@ function drawTicks(out: string[], axis: AxisState, box: Box): void {
   }
 }
 
-/** An axis title: centred under the x axis, rotated left of the y axis. */
-function drawAxisTitle(out: string[], axis: AxisState, box: Box): void {
+/**
+ * An axis title: centred under the x axis, rotated left of the y axis (46 px left of it,
+ * or closer when a subplot to the left would be in the way: the title's glyphs, about
+ * 9 px left of its baseline, stay 3 px clear of that subplot's frame).
+ */
+function drawAxisTitle(out: string[], axis: AxisState, box: Box, leftEdge: number): void {
   const text = axis.spec.title?.text;
   if (!text) return;
   const { x0, x1, yTop, yBottom } = box;
@@ -161,7 +181,7 @@ function drawAxisTitle(out: string[], axis: AxisState, box: Box): void {
     return;
   }
   const cy = r1((yTop + yBottom) / 2);
-  const cx = r1(x0 - 46);
+  const cx = r1(Math.max(x0 - 46, leftEdge + 12));
   out.push(
     `<text x="${cx}" y="${cy}" font-size="12" text-anchor="middle" fill="#222" ` +
       `transform="rotate(-90 ${cx} ${cy})">${escapeHtml(text)}</text>`,

@@ -52,7 +52,8 @@ export interface HistoryFigureOptions {
    * What the colours tell apart: `"metric"` gives each metric's subplot its own colour
    * (train solid, validation dashed); `"split"` colours by split instead, training in the
    * first colour and validation in the second in every subplot (still dashed), so a
-   * reader tells the two curves apart at a glance where they cross or run close.
+   * reader tells the two curves apart at a glance where they cross or run close; with
+   * several subplots the legend then has one entry per split (`"train"`, `"validation"`).
    * @default {"metric"}
    */
   colorBy?: "metric" | "split";
@@ -76,8 +77,9 @@ export interface HistoryFigureOptions {
   stopper?: StopperLike;
   /**
    * Epoch (0-based) to mark as best; `false` hides the marker.
-   * @default {undefined} (the best epoch of `monitor`, marked only when it is not the
-   * last epoch — on a curve that only goes down, "best" says nothing)
+   * @default {undefined} (the stopper's `bestEpoch` when a stopper is given and `monitor`
+   * is not; else the best epoch of `monitor`, marked only when it is not the last epoch —
+   * on a curve that only goes down, "best" says nothing)
    */
   bestEpoch?: number | false;
   /** Epoch (0-based) at which training was stopped early. @default {stopper.stoppedEpoch} */
@@ -132,6 +134,14 @@ function resolveMarkers(
   } else if (options.bestEpoch !== undefined) {
     checkEpoch("bestEpoch", options.bestEpoch, last);
     best = options.bestEpoch;
+  } else if (
+    stopper?.bestEpoch !== undefined && options.monitor === undefined &&
+    stopper.bestEpoch < epochs
+  ) {
+    // The stopper's own best: with a minDelta it can differ from the series' extreme
+    // (a later epoch lower by less than minDelta is not an improvement).
+    checkEpoch("the stopper's bestEpoch", stopper.bestEpoch, last);
+    best = stopper.bestEpoch;
   } else if (series[monitor] !== undefined) {
     const direction = options.monitor === undefined && stopper?.monitor !== undefined
       ? stopper.monitor.direction
@@ -172,11 +182,15 @@ function curveTraces(
       if (!values) continue;
       const { x, y, nonFinite: gaps } = epochPoints(values, maxPoints);
       nonFinite += gaps;
+      // Coloured by split over several subplots, the legend names the two splits once
+      // (the y titles name the metrics) instead of repeating look-alike entries.
+      const bySplit = colorBy === "split" && shown.length > 1;
       data.push({
         type: "scatter",
         mode: values.length <= 30 ? "lines+markers" : "lines",
-        name: `${baseName(name)} (${label})`,
-        legendgroup: key,
+        name: bySplit ? label : `${baseName(name)} (${label})`,
+        legendgroup: bySplit ? label : key,
+        ...(bySplit && i > 0 ? { showlegend: false } : {}),
         x,
         y,
         xaxis: axes.x,

@@ -31,7 +31,16 @@ export interface Verdict {
   ok: boolean;
   /** `"right"`, or the hint for a wrong answer. */
   message: string;
+  /**
+   * Present (and `true`) only when there is no answer yet: the answer is `undefined`,
+   * as a committed exercise cell leaves it. Shown neutrally, not as a wrong answer.
+   */
+  unanswered?: true;
 }
+
+/** What an unanswered exercise says (its answer is still `undefined`). */
+const NOT_ANSWERED = "not answered yet: replace `undefined` with your answer and run the cell " +
+  "(if you did, the cell passed `undefined`: did it assign the answer?)";
 
 /**
  * Define a self-checking exercise (it only validates and returns its options; the value
@@ -66,7 +75,9 @@ export function exercise(options: Exercise): Exercise {
 
 /**
  * Judge an answer without showing anything: what {@linkcode checkAnswer} shows. A check
- * that throws counts as a wrong answer whose hint is the error's message.
+ * that throws counts as a wrong answer whose hint is the error's message. An `undefined`
+ * answer (the placeholder of an exercise not done yet) is not judged: the verdict says
+ * "not answered yet" and has `unanswered: true`.
  *
  * @param ex The exercise.
  * @param answer What the learner computed.
@@ -76,9 +87,11 @@ export function exercise(options: Exercise): Exercise {
  * import { closeTo, evaluate, exercise } from "@lib";
  * const ex = exercise({ id: "half", question: "1 / 2?", check: closeTo(0.5) });
  * console.log(evaluate(ex, 0.5)); // { ok: true, message: "right" }
+ * console.log(evaluate(ex, undefined).unanswered); // true
  * ```
  */
 export function evaluate(ex: Exercise, answer: unknown): Verdict {
+  if (answer === undefined) return { ok: false, message: NOT_ANSWERED, unanswered: true };
   let result: true | false | string;
   try {
     result = ex.check(answer);
@@ -90,8 +103,9 @@ export function evaluate(ex: Exercise, answer: unknown): Verdict {
 }
 
 /**
- * The MIME bundle that shows a verdict: `text/plain` `✓ id: right` or `✗ id: hint`, and
- * HTML with the mark in green or red (the question as the hint's tooltip).
+ * The MIME bundle that shows a verdict: `text/plain` `✓ id: right`, `✗ id: hint`, or
+ * `○ id: not answered yet…` for an unanswered exercise, and HTML with the mark in green,
+ * red or a neutral grey (the question as the hint's tooltip).
  *
  * @param ex The exercise.
  * @param verdict What {@linkcode evaluate} decided.
@@ -104,9 +118,9 @@ export function evaluate(ex: Exercise, answer: unknown): Verdict {
  * ```
  */
 export function verdictBundle(ex: Exercise, verdict: Verdict): MimeBundle {
-  const { ok, message } = verdict;
-  const mark = ok ? "✓" : "✗";
-  const color = ok ? "#1a7f37" : "#cf222e";
+  const { ok, message, unanswered } = verdict;
+  const mark = ok ? "✓" : unanswered ? "○" : "✗";
+  const color = ok ? "#1a7f37" : unanswered ? "#6e7781" : "#cf222e";
   return {
     "text/plain": `${mark} ${ex.id}: ${message}`,
     "text/html": `<div style="border-left:4px solid ${color};padding:4px 10px">` +
@@ -116,8 +130,8 @@ export function verdictBundle(ex: Exercise, verdict: Verdict): MimeBundle {
 }
 
 /**
- * Check an answer and show the verdict as the cell's output: `✓ id: right`, or
- * `✗ id: hint`. Ends the cell safely (the output is delivered before it returns).
+ * Check an answer and show the verdict as the cell's output: `✓ id: right`,
+ * `✗ id: hint`, or `○ id: not answered yet…` while the answer is `undefined`. Ends the cell safely (the output is delivered before it returns).
  *
  * @param ex The exercise.
  * @param answer What the learner computed (a number, an array…; tensors are named, not read).

@@ -33,6 +33,17 @@ Deno.test('historyFigure({ colorBy: "split" }) colours train and validation apar
   assert.notEqual(colors[0], colors[1], "train and validation differ");
   assert.deepEqual(colors.slice(2), colors.slice(0, 2), "acc uses the same two colours as loss");
   assert.deepEqual(lines.map((t) => t.line?.dash), ["solid", "dash", "solid", "dash"]);
+  // one legend entry per split, not four look-alike ones; the y titles name the metrics
+  const inLegend = lines.filter((t) => t.showlegend !== false);
+  assert.deepEqual(inLegend.map((t) => t.name), ["train", "validation"]);
+  assert.deepEqual(lines.map((t) => t.legendgroup), ["train", "validation", "train", "validation"]);
+  assert.deepEqual(
+    [fig.layout.yaxis?.title?.text, fig.layout.yaxis2?.title?.text],
+    ["loss", "acc"],
+  );
+  // one subplot keeps the metric in the name
+  const one = historyFigure({ val_loss: [1, 0.5] }, { colorBy: "split" });
+  assert.equal(one.data[0].name, "loss (validation)");
 });
 
 Deno.test("historyFigure() marks the best epoch of val_loss, the restored weights and the stop", () => {
@@ -57,6 +68,16 @@ Deno.test("historyFigure({ stopper }) reads the stopper's epochs; one that never
   const idle = historyFigure(history, { stopper: { stoppedEpoch: undefined, bestEpoch: 2 } });
   assert.deepEqual(idle.layout.shapes, []);
   assert.ok(!idle.layout.annotations?.some((a) => String(a.text).startsWith("early stop")));
+});
+
+Deno.test("historyFigure({ stopper }) stars the stopper's best epoch, not the series' extreme", () => {
+  // a minDelta stopper: epoch 4's 0.499 does not beat epoch 3's 0.5 by enough
+  const h = { loss: [1, 0.6, 0.4, 0.3, 0.25], val_loss: [1.1, 0.7, 0.5, 0.499, 0.6] };
+  const fig = historyFigure(h, { stopper: { bestEpoch: 2, stoppedEpoch: 4 } });
+  assert.equal(fig.data.find((t) => t.name?.startsWith("best"))?.name, "best val_loss (epoch 3)");
+  assert.equal(fig.layout.meta?.bestEpoch, 2);
+  const plain = historyFigure(h);
+  assert.equal(plain.layout.meta?.bestEpoch, 3, "without a stopper: the series' minimum");
 });
 
 Deno.test("historyFigure() rejects a marker epoch the history does not have, naming it", () => {

@@ -210,3 +210,33 @@ Deno.test("figureToSvg() draws a colour bar asked for (showscale: true) below th
   }));
   assert.doesNotMatch(without, /fill="url\(#cb\)"/);
 });
+
+Deno.test("figureToSvg() keeps a right-hand subplot's y title out of the subplot to its left", () => {
+  const fig = historyFigure(
+    {
+      loss: [1, 0.5, 0.3],
+      val_loss: [1, 0.6, 0.5],
+      acc: [0.5, 0.8, 0.9],
+      val_acc: [0.5, 0.7, 0.8],
+    },
+    { bestEpoch: false },
+  );
+  const svg = figureToSvg(fig);
+  const frames = [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"[^>]*stroke/g)]
+    .map((m) => [Number(m[1]), Number(m[1]) + Number(m[2])]);
+  assert.equal(frames.length, 2, "two subplot frames");
+  const title = /<text x="([\d.]+)"[^>]*rotate\(-90[^>]*>acc<\/text>/.exec(svg);
+  assert.ok(title, "the acc panel's y title");
+  const cx = Number(title[1]);
+  // rotated text: the glyphs lie about 9 px left of the baseline and 3 px right of it
+  assert.ok(
+    cx - 9 > frames[0][1],
+    `title at ${cx} overlaps the left frame ending at ${frames[0][1]}`,
+  );
+  assert.ok(cx + 3 < frames[1][0], "and stays left of its own frame");
+  // a lone subplot keeps the usual place
+  const lone = figureToSvg(historyFigure({ loss: [1, 0.5] }, { bestEpoch: false }));
+  const x0 = Number(/<rect x="([\d.]+)"[^>]*stroke/.exec(lone)![1]);
+  const cxLone = Number(/<text x="([\d.]+)"[^>]*rotate\(-90/.exec(lone)![1]);
+  assert.equal(Math.round(x0 - cxLone), 46);
+});

@@ -138,3 +138,28 @@ Deno.test("verdictBundle() marks the verdict in text and escaped HTML", () => {
   assert.match(String(wrong["text/html"]), /✗ &lt;id&gt;.*title="say &quot;x&quot;"/);
   assert.match(String(verdictBundle(ex, evaluate(ex, "a&b"))["text/html"]), /#1a7f37.*✓/);
 });
+
+Deno.test("an unanswered exercise (answer still `undefined`) is shown neutrally, not as wrong", async () => {
+  const verdict = evaluate(dw, undefined);
+  assert.equal(verdict.ok, false);
+  assert.equal(verdict.unanswered, true);
+  assert.match(verdict.message, /^not answered yet: replace `undefined` with your answer/);
+  assert.equal(evaluate(dw, 5).unanswered, undefined, "a wrong answer is not 'unanswered'");
+  const bundle = verdictBundle(dw, verdict);
+  assert.match(bundle["text/plain"] as string, /^○ dw: not answered yet/);
+  assert.doesNotMatch(String(bundle["text/html"]), /✗|#cf222e/, "no red cross");
+  assert.match(String(bundle["text/html"]), /#6e7781.*○ dw/);
+  // checkAnswer() shows it and returns false (not right yet)
+  const printed: string[] = [];
+  // deno-lint-ignore no-console -- capture what display() prints outside a kernel
+  const original = console.log;
+  // deno-lint-ignore no-console
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    assert.equal(await checkAnswer(dw, undefined), false);
+  } finally {
+    // deno-lint-ignore no-console
+    console.log = original;
+  }
+  assert.match(printed[0], /^○ dw: not answered yet/);
+});

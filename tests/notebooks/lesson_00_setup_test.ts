@@ -93,11 +93,11 @@ Deno.test({
 
     // self-checking exercises: ✗ with a hint when wrong, ✓ when right
     const verdict = (id: string) => cellText(nb, id).trim();
-    assert.match(verdict("ex1"), /^✗ 00-untrained-loss: Got undefined/);
+    assert.match(verdict("ex1"), /^○ 00-untrained-loss: not answered yet/);
     assert.match(verdict("ex1-wrong1"), /^✗ 00-untrained-loss: Got a .*tensor/);
     assert.match(verdict("ex1-wrong2"), /^✗ 00-untrained-loss: .*too small.*predicts 0/);
     assert.match(verdict("ex1-right"), /^✓ 00-untrained-loss: right/);
-    assert.match(verdict("ex2"), /^✗ 00-updates: Got undefined/);
+    assert.match(verdict("ex2"), /^○ 00-updates: not answered yet/);
     assert.match(verdict("ex2-wrong1"), /^✗ 00-updates: 360 is not it.*the last ones/);
     assert.match(verdict("ex2-right"), /^✓ 00-updates: right/);
   },

@@ -285,10 +285,10 @@ function assertDropout(nb: Notebook): void {
   assert.ok(numberAfter(real, "passes by up to") > 0.01, real);
 
   // self-checking exercises: ✗ with a hint when wrong, ✓ when right
-  assert.match(cellText(nb, "ex1-answer"), /^✗ 02-l2-halve: Got undefined/);
+  assert.match(cellText(nb, "ex1-answer"), /^○ 02-l2-halve: not answered yet/);
   assert.match(cellText(nb, "ex1-answer-wrong1"), /^✗ 02-l2-halve: .*same factor/);
   assert.match(cellText(nb, "ex1-answer-right"), /^✓ 02-l2-halve: right/);
-  assert.match(cellText(nb, "ex2-answer"), /^✗ 02-l1-zero: Got undefined/);
+  assert.match(cellText(nb, "ex2-answer"), /^○ 02-l1-zero: not answered yet/);
   assert.match(cellText(nb, "ex2-answer-wrong1"), /^✗ 02-l1-zero: .*sign\(w\)/);
   assert.match(cellText(nb, "ex2-answer-wrong2"), /^✗ 02-l1-zero: /);
   assert.match(cellText(nb, "ex2-answer-right"), /^✓ 02-l1-zero: right/);

@@ -200,10 +200,10 @@ Deno.test({
     assert.ok(numberAfter(lr, "stopped in epoch") < 50, lr);
 
     // self-checking exercises: ✗ with a hint, ✓ when right
-    assert.match(cellText(nb, "ex1-answer"), /^✗ 04-updates: Got undefined/);
+    assert.match(cellText(nb, "ex1-answer"), /^○ 04-updates: not answered yet/);
     assert.match(cellText(nb, "ex1-answer-wrong1"), /^✗ 04-updates: .*not it.*last batch/);
     assert.match(cellText(nb, "ex1-answer-right"), /^✓ 04-updates: right/);
-    assert.match(cellText(nb, "ex2-answer"), /^✗ 04-leak-per-step: Got undefined/);
+    assert.match(cellText(nb, "ex2-answer"), /^○ 04-leak-per-step: not answered yet/);
     assert.match(cellText(nb, "ex2-answer-wrong1"), /^✗ 04-leak-per-step: .*not it.*per batch/);
     assert.match(cellText(nb, "ex2-answer-right"), /^✓ 04-leak-per-step: right/);
   },

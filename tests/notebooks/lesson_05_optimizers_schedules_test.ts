@@ -256,7 +256,7 @@ Deno.test({
         "05-one-cycle-start",
       ]]
     ) {
-      assert.match(cellText(nb, `exercise-${id}`), new RegExp(`✗ ${ex}: Got undefined`));
+      assert.match(cellText(nb, `exercise-${id}`), new RegExp(`○ ${ex}: not answered yet`));
     }
 
     for (

@@ -245,17 +245,17 @@ Deno.test({
 
     // self-checking exercises: ✗ with a hint that names the mistake, ✓ when right
     const verdict = (id: string) => cellText(nb, id);
-    assert.match(verdict("ex1-answer"), /^✗ 06-neuron: Got undefined/);
+    assert.match(verdict("ex1-answer"), /^○ 06-neuron: not answered yet/);
     assert.match(verdict("ex1-answer-wrong1"), /^✗ 06-neuron: .*2× too small.*dL\/da/);
     assert.match(verdict("ex1-answer-right"), /^✓ 06-neuron: right/);
-    assert.match(verdict("ex2-answer"), /^✗ 06-db1: Got undefined/);
+    assert.match(verdict("ex2-answer"), /^○ 06-db1: not answered yet/);
     assert.match(verdict("ex2-answer-wrong1"), /^✗ 06-db1: Got a float32 tensor .*await t\.array/);
     assert.match(
       verdict("ex2-answer-wrong2"),
       /^✗ 06-db1: Got shape \[1, 4\]; expected shape \[4\]/,
     );
     assert.match(verdict("ex2-answer-right"), /^✓ 06-db1: right/);
-    assert.match(verdict("ex3"), /^✗ 06-h-float16: Got undefined/);
+    assert.match(verdict("ex3"), /^○ 06-h-float16: not answered yet/);
     assert.match(verdict("ex3-wrong1"), /^✗ 06-h-float16: .*too small.*Balance truncation/);
     assert.match(verdict("ex3-wrong2"), /^✗ 06-h-float16: .*too small.*measured h32/);
     assert.match(verdict("ex3-right"), /^✓ 06-h-float16: right/);
