@@ -182,7 +182,7 @@ Deno.test({
     assert.ok(quadLimit > 0.45 && quadLimit < 0.55, sweepInfo);
     assert.ok(summary.includes(`${numberAfter(sweepInfo, "(κ =").toFixed(0)} for standardized`));
     const sweep = cellText(nb, "sweep-run");
-    const finals = [...sweep.matchAll(/η = (\d\.\d+): final loss (\S+)/g)].map((m) => ({
+    const finals = [...sweep.matchAll(/η = (\d\.\d+): loss in epoch 200 (\S+)/g)].map((m) => ({
       lr: Number(m[1]),
       loss: Number(m[2]),
     }));
@@ -395,6 +395,10 @@ Deno.test({
     assert.ok(twice > 1.7 && twice < 2.5, fit);
     assert.ok(Math.abs(twice - sortedMae / shuffled) < 0.06, fit);
     assert.ok(numberAfter(fit, "±") < (sortedMae - shuffled) / 4, fit); // spread ≪ difference
+    assert.ok(
+      numberAfter(fit.slice(fit.indexOf("5 splits):")), "±") < (sortedMae - shuffled) / 4,
+      fit,
+    );
 
     for (
       const id of [
