@@ -439,10 +439,10 @@ Deno.test({
 
     // self-checking exercises: neutral until answered, ✗ with a hint when wrong, ✓ when right
     const verdict = (id: string) => cellText(nb, id);
-    assert.match(verdict("ex1-answer"), /^exercise 1: not answered yet/);
+    assert.match(verdict("ex1-answer"), /^○ 01-centered-kappa: not answered yet/);
     assert.match(verdict("ex1-answer-wrong1"), /^✗ 01-centered-kappa: .*too large.*ratio/);
     assert.match(verdict("ex1-answer-right"), /^✓ 01-centered-kappa: right/);
-    assert.match(verdict("ex2"), /^exercise 2: not answered yet/);
+    assert.match(verdict("ex2"), /^○ 01-steps-10x: not answered yet/);
     assert.match(verdict("ex2-wrong1"), /^✗ 01-steps-10x: .*too small.*square/);
     assert.match(verdict("ex2-right"), /^✓ 01-steps-10x: right/);
     assert.equal(cellText(nb, "ex1-check"), "", "the check cells show nothing");
