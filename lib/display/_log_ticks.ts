@@ -37,7 +37,8 @@ const MANTISSAS = [[1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
  *   `10`, `10²`), every `every`-th one so at most {@linkcode MAX_DECADES} show, at
  *   multiples of `every` (Plotly's `tick0 = 0`).
  * - Fewer: values m·10ᵉ with m from the sparsest digit set in {@linkcode MANTISSAS} that
- *   gives three labels, written in full by `formatNumber` (`0.3`, `0.5`, `1`; `20`, `50`).
+ *   gives three labels, written in full by `formatNumber` (`0.3`, `0.5`, `1`; `20`, `50`),
+ *   or as `2·10⁷`, `5·10⁻⁴` where the full value would be a long row of digits.
  * - Narrower still (under about a third of a decade): evenly spaced values.
  */
 export function logTicks(lo: number, hi: number): LogTickPlan {
@@ -59,13 +60,22 @@ export function logTicks(lo: number, hi: number): LogTickPlan {
         const value = e < 0 ? m / 10 ** -e : m * 10 ** e;
         const at = Math.log10(value);
         if (at >= lo - 1e-9 && at <= hi + 1e-9) {
-          ticks.push({ value, at, label: formatNumber(value) });
+          ticks.push({ value, at, label: mantissaLabel(m, e, value) });
         }
       }
     }
     if (ticks.length >= 3) return { kind: "values", ticks };
   }
   return { kind: "values", ticks: linearTicks(10 ** lo, 10 ** hi) };
+}
+
+/**
+ * The label of m·10ᵉ: in full (`0.05`, `200`, `50000`) unless that takes more than
+ * five digits, then `m·10ᵉ` (`2·10⁷`, `5·10⁻⁴`), as Plotly's "power" format writes it.
+ */
+function mantissaLabel(m: number, e: number, value: number): string {
+  if (e >= -3 && e <= 4) return formatNumber(value);
+  return m === 1 ? powerOfTen(e) : `${m}·${powerOfTen(e)}`;
 }
 
 /** About four evenly spaced values from `vlo` to `vhi`, placed at their logarithms. */

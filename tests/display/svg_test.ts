@@ -112,6 +112,15 @@ Deno.test("figureToSvg() labels a batch-size log axis 8–512 with 20, 50, 200, 
   assert.deepEqual(xTickLabels(svg), ["10", "20", "50", "100", "200", "500"]);
 });
 
+Deno.test("figureToSvg() writes short log-axis values in full, long ones as m·10ᵉ", () => {
+  const big = figureToSvg(lineFigure([0, 1, 2], [2.1e7, 9e6, 4e6], { logY: true }));
+  assert.deepEqual(yTickLabels(big), ["2·10⁷", "10⁷", "5·10⁶"]);
+  const small = figureToSvg(lineFigure([0, 1, 2], [8e-4, 3e-4, 1.1e-4], { logY: true }));
+  assert.deepEqual(yTickLabels(small), ["5·10⁻⁴", "3·10⁻⁴", "2·10⁻⁴"]);
+  const mid = figureToSvg(lineFigure([0, 1, 2], [9e4, 4e4, 1.5e4], { logY: true }));
+  assert.deepEqual(yTickLabels(mid), ["50000", "30000", "20000"]);
+});
+
 Deno.test("figureToSvg() labels a log axis under a third of a decade with plain values", () => {
   assert.deepEqual(yTickLabels(figureToSvg(lineFigure([0, 1], [2, 4], { logY: true }))), [
     "4",
