@@ -69,6 +69,17 @@ Deno.test({
       assert.ok(rounded(name) < 3e-7, match);
     }
     assert.ok(numberAfter(match, "adam: largest |by hand − tf.train| =") > 10 * rounded("adam"));
+    // "… the bias correction: tfjs keeps β₁ᵗ and β₂ᵗ in float32": with those two powers in
+    // float32, the gap falls to float32 rounding size; "off by about 10⁻⁵ of itself"
+    const powers = cellText(nb, "adam-powers-run");
+    const [plainGap, powersGap] = [
+      numberAfter(powers, "tf.train| ="),
+      numberAfter(powers, "with float64 powers,"),
+    ];
+    assert.equal(plainGap, numberAfter(match, "adam: largest |by hand − tf.train| ="), powers);
+    assert.ok(powersGap < 5e-7 && powersGap * 10 < plainGap, powers);
+    const off = numberAfter(powers, "at step 1 is off by");
+    assert.ok(off > 5e-6 && off < 5e-5, powers);
 
     // sensitivity: SGD's cliff at 2/25, momentum to ≤ 0.152 with a 10× smaller best, adaptive never blow up
     const sens = table(cellText(nb, "sensitivity-table"));
