@@ -210,6 +210,9 @@ function assertCures(nb: Notebook): void {
     assert.ok(c[2].mean < none[4].mean, `none stopped beats ${name} at its best:\n${table}`);
     assert.ok(c[5].mean < none[5].mean, `wrong digits cost less:\n${table}`);
   }
+  // "L1's best epoch spreads widely over seeds"
+  const epochSd = (name: string) => cols(name)[0].sd;
+  assert.ok(epochSd("L1") >= 2 * Math.max(epochSd("L2"), epochSd("dropout")), table);
   for (const name of ["L2", "L1"]) {
     assert.ok(cols(name)[5].mean < 0.8 * none[5].mean, `penalties curb over-confidence:\n${table}`);
     assert.ok(cols(name)[5].mean < cols("dropout")[5].mean, `more than dropout:\n${table}`);
