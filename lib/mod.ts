@@ -1,13 +1,14 @@
 /**
  * The one entry the notebooks import (`import { … } from "@lib"`).
  *
- * - `core/`     the floor: output channel, History model, formatting, CSV.
+ * - `core/`     the floor: output channel, History model, formatting, CSV, mean ± sd.
  * - `backend/`  choose and report the tfjs backend (WebGPU, WASM, CPU).
  * - `callbacks/` Keras-parity training callbacks.
  * - `data/`     seeded loaders for the data sets the lessons use.
  * - `display/`  figures, tables and outputs that survive headless runs.
  * - `io/`       saving and loading models on the local file system.
  * - `optim/`    learning-rate schedules, the learning-rate finder, AdamW.
+ * - `exercises/` self-checking exercises (`checkAnswer` and its matchers).
  *
  * @module
  */
