@@ -10,9 +10,11 @@
  * their cell's `idle`, with one measured exception: under load Deno's kernel now and
  * then says `idle` while a cell is still running (outputs are then *created* after the
  * `idle`; see lib/core/output.ts). It needs synchronous work between awaits, so in
- * this notebook it shows in the cells that train with `liveCurves` (0.25–2% of them
- * across runs); this test allows it there, in at most 5% of those cells, and prints how
- * often it happened.
+ * this notebook it shows mostly in the cells that train with `liveCurves` (0.25–2% of
+ * them across runs), and on a heavily loaded machine (load average 9 on 2 cores) once
+ * in a `plot` cell, which builds its SVG before it awaits. This test allows it in at
+ * most 5% of the fit cells and 1% of the other cells, and prints how often it
+ * happened. A helper that did not await its send would be late in 5–35% of its cells.
  */
 import assert from "node:assert/strict";
 import {
@@ -61,6 +63,7 @@ Deno.test({
     const { path, round } = await repeated(rounds);
     let kept = 0;
     const lateFitCells = new Set<string>();
+    const lateOtherCells = new Set<string>();
     try {
       for (let r = 0; r < kernels; r++) {
         const run = await executeNotebook(path);
@@ -69,12 +72,7 @@ Deno.test({
         assert.equal(run.executed, run.cells, describeFailure(run));
         for (const late of run.late) {
           const id = nb.cells[late.cell].id ?? "";
-          assert.match(
-            id,
-            /^live-/,
-            `cell ${id}: ${late.type} arrived after idle\n${describeFailure(run)}`,
-          );
-          lateFitCells.add(`${r}:${id}`);
+          (id.startsWith("live-") ? lateFitCells : lateOtherCells).add(`${r}:${id}`);
         }
         for (let k = 0; k < rounds; k++) {
           for (const id of round) {
@@ -113,11 +111,16 @@ Deno.test({
     }
     assert.equal(kept, kernels * rounds * round.length);
     const fitCells = kernels * rounds;
+    const otherCells = kernels * rounds * (round.length - 1);
     // deno-lint-ignore no-console
     console.log(
-      `outputs kept: ${kept}/${kept}; fit cells whose kernel said idle early: ` +
-        `${lateFitCells.size}/${fitCells}`,
+      `outputs kept: ${kept}/${kept}; cells whose kernel said idle early: fit ` +
+        `${lateFitCells.size}/${fitCells}, others ${lateOtherCells.size}/${otherCells}`,
     );
     assert.ok(lateFitCells.size <= Math.max(1, 0.05 * fitCells), [...lateFitCells].join(", "));
+    assert.ok(
+      lateOtherCells.size <= Math.max(1, 0.01 * otherCells),
+      `outputs after idle in: ${[...lateOtherCells].join(", ")}`,
+    );
   },
 });
