@@ -7,7 +7,8 @@
  * - `format.ts`      the one number formatter.
  * - `text_table.ts`  aligned plain-text tables.
  * - `csv.ts`         the one CSV writer and reader.
- * - `stats.ts`       mean ± sd over runs (seeds): the spread every comparison is read against.
+ * - `stats.ts`       mean ± sd and the t interval over runs (seeds): the spread every
+ *                    comparison is read against.
  * - `history.ts`     the History model: reading a History or logs into numbers, metric
  *                    names in one order, `monitorDirection`, `bestEpoch`, CSV/JSON in and
  *                    out. Epochs are 0-based in the whole API.
@@ -30,7 +31,14 @@ export { escapeHtml } from "./html.ts";
 export { formatNumber, type FormatNumberOptions } from "./format.ts";
 export { type Align, textTable, type TextTableOptions } from "./text_table.ts";
 export { csvField, csvLine, type CsvValue, parseCsv } from "./csv.ts";
-export { formatMeanSd, type FormatMeanSdOptions, type MeanSd, meanSd } from "./stats.ts";
+export {
+  formatMeanSd,
+  type FormatMeanSdOptions,
+  type MeanInterval,
+  meanInterval,
+  type MeanSd,
+  meanSd,
+} from "./stats.ts";
 export {
   asData,
   baseName,

@@ -86,3 +86,52 @@ export function formatMeanSd(values: readonly number[], options: FormatMeanSdOpt
   const m = formatNumber(mean, { fixed });
   return Number.isNaN(sd) ? m : `${m} ± ${formatNumber(sd, { fixed })}`;
 }
+
+/**
+ * Student's t, 97.5 % point, by degrees of freedom 1–30, to two decimals (the lessons
+ * print intervals to a few significant digits).
+ */
+// deno-fmt-ignore
+const T975 = [
+  NaN, 12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23,
+  2.20, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.10, 2.09, 2.09,
+  2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05, 2.04,
+];
+
+/** What {@linkcode meanInterval} returns: {@linkcode MeanSd} and the 95 % t interval. */
+export interface MeanInterval extends MeanSd {
+  /** Student's t 97.5 % point for `n − 1` degrees of freedom (1.96 beyond 30). */
+  t: number;
+  /** `t · se`: the interval is `mean ± halfWidth`. */
+  halfWidth: number;
+  /** `mean − halfWidth`. */
+  lo: number;
+  /** `mean + halfWidth`. */
+  hi: number;
+}
+
+/**
+ * The 95 % confidence interval of the mean of a few runs, by Student's t: for paired
+ * differences over seeds, "beyond noise" when it excludes zero (`lo > 0` or `hi < 0`).
+ * With three seeds `t` is 4.30, so the interval is `mean ± 4.30·sd/√3`.
+ *
+ * @param values At least two finite numbers, e.g. one paired difference per seed.
+ * @returns `{ n, mean, sd, se, t, halfWidth, lo, hi }`.
+ * @example
+ * ```ts
+ * import { meanInterval } from "@lib";
+ * const { halfWidth, lo } = meanInterval([0.07, 0.08, 0.09]);
+ * console.log(halfWidth.toFixed(4), lo > 0); // 0.0248 true
+ * ```
+ */
+export function meanInterval(values: readonly number[]): MeanInterval {
+  const summary = meanSd(values);
+  if (summary.n < 2) {
+    throw new Error(
+      "meanInterval(): one run has no spread, so no interval; run at least two seeds.",
+    );
+  }
+  const t = T975[summary.n - 1] ?? 1.96;
+  const halfWidth = t * summary.se;
+  return { ...summary, t, halfWidth, lo: summary.mean - halfWidth, hi: summary.mean + halfWidth };
+}

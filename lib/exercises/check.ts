@@ -131,7 +131,8 @@ export function verdictBundle(ex: Exercise, verdict: Verdict): MimeBundle {
 
 /**
  * Check an answer and show the verdict as the cell's output: `✓ id: right`,
- * `✗ id: hint`, or `○ id: not answered yet…` while the answer is `undefined`. Ends the cell safely (the output is delivered before it returns).
+ * `✗ id: hint`, or `○ id: not answered yet…` while the answer is `undefined`. Ends the
+ * cell safely (the output is delivered before it returns).
  *
  * @param ex The exercise.
  * @param answer What the learner computed (a number, an array…; tensors are named, not read).
